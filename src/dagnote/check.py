@@ -1,0 +1,174 @@
+"""Checks only this notation can make, and the three-element summary.
+
+Reachability follows data and sample edges; a stop-gradient edge carries data forward but
+no gradient back, and a weight-copy edge carries neither.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .diagnostics import Diagnostic
+from .model import Diagram, Node, ObjectiveSpec
+from .result import ObjectiveSummary, Summary
+from .syntax import Pos
+
+FLOW_KINDS = ("data", "stopgrad", "sample")
+GRADIENT_KINDS = ("data", "sample")
+
+
+def _warn(pos: Pos, code: str, message: str) -> Diagnostic:
+    return Diagnostic(pos.line, pos.column, "warning", code, message)
+
+
+def find_cycle(diagram: Diagram) -> list[str] | None:
+    """A list of node keys forming a cycle through data flow, or None."""
+    succ: dict[str, list[str]] = {k: [] for k in diagram.nodes}
+    for e in diagram.edges:
+        if e.kind in FLOW_KINDS:
+            succ[e.tail].append(e.head)
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(start: str) -> list[str] | None:
+        # iterative DFS to stay safe on long chains
+        work: list[tuple[str, int]] = [(start, 0)]
+        while work:
+            key, idx = work.pop()
+            if idx == 0:
+                state[key] = 1
+                stack.append(key)
+            if idx < len(succ[key]):
+                work.append((key, idx + 1))
+                nxt = succ[key][idx]
+                if state.get(nxt) == 1:
+                    return stack[stack.index(nxt):] + [nxt]
+                if nxt not in state:
+                    work.append((nxt, 0))
+            else:
+                state[key] = 2
+                stack.pop()
+        return None
+
+    for key in diagram.nodes:
+        if key not in state:
+            found = visit(key)
+            if found:
+                return found
+    return None
+
+
+def _reach(diagram: Diagram, start: Iterable[str], forward: bool) -> set[str]:
+    """Nodes reached from ``start`` along gradient-carrying edges (either direction)."""
+    nxt: dict[str, list[str]] = {k: [] for k in diagram.nodes}
+    for e in diagram.edges:
+        if e.kind in GRADIENT_KINDS:
+            a, b = (e.tail, e.head) if forward else (e.head, e.tail)
+            nxt[a].append(b)
+    seen: set[str] = set()
+    todo = list(start)
+    while todo:
+        key = todo.pop()
+        for other in nxt[key]:
+            if other not in seen:
+                seen.add(other)
+                todo.append(other)
+    return seen
+
+
+def trainables(diagram: Diagram, objectives: list[ObjectiveSpec]) -> dict[str, list[Node]]:
+    """Trainable elements by name: modules (all their boxes) and trainable data."""
+    found: dict[str, list[Node]] = {}
+    named = {w for obj in objectives for w in obj.wrt}
+    for node in diagram.nodes.values():
+        if node.kind == "module" and (node.trainable or node.ident in named):
+            found.setdefault(node.ident, []).append(node)
+        elif node.kind in ("value", "given") and (node.trainable or node.key in named):
+            found.setdefault(node.key, []).append(node)
+    return found
+
+
+def display(diagram: Diagram, name: str) -> str:
+    node = diagram.nodes.get(name)
+    if node is not None:
+        return node.label
+    boxes = diagram.boxes(name)
+    return boxes[0].label if boxes else name
+
+
+def updates(diagram: Diagram, obj: ObjectiveSpec, train: dict[str, list[Node]]) -> list[str]:
+    """Names of trainable elements this objective's gradient reaches."""
+    upstream = _reach(diagram, [obj.node], forward=False)
+    names = [name for name, nodes in train.items() if any(n.key in upstream for n in nodes)]
+    if obj.wrt:
+        names = [n for n in names if n in obj.wrt]
+    return names
+
+
+def check(diagram: Diagram) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    cycle = find_cycle(diagram)
+    if cycle:
+        labels = " -> ".join(diagram.nodes[k].label for k in cycle)
+        edge = next(e for e in diagram.edges if e.tail == cycle[-2] and e.head == cycle[-1])
+        out.append(Diagnostic(edge.pos.line, edge.pos.column, "error", "cycle",
+                              f"cycle in the graph: {labels}"))
+        return out  # reachability is meaningless on a cycle
+
+    train = trainables(diagram, diagram.objectives)
+    objective_keys = [o.node for o in diagram.objectives]
+    reached_by: dict[str, list[ObjectiveSpec]] = {}
+    for obj in diagram.objectives:
+        for name in updates(diagram, obj, train):
+            reached_by.setdefault(name, []).append(obj)
+
+    for name, nodes in train.items():
+        # a diagram without objectives is the inside of a module (figure 9): no warning
+        if name in reached_by or not objective_keys:
+            continue
+        first = min(nodes, key=lambda n: (n.pos.line, n.pos.column))
+        what = "module" if first.kind == "module" else "datum"
+        why = "no objective depends on it through a gradient-carrying path"
+        out.append(_warn(first.pos, "untrained",
+                         f"trainable {what} '{display(diagram, name)}' is never updated: {why}"))
+
+    for obj in diagram.objectives:
+        names = updates(diagram, obj, train)
+        label = diagram.nodes[obj.node].label
+        if not names:
+            if obj.wrt:
+                why = f"'{label}' does not depend on {', '.join(obj.wrt)} through a gradient path"
+            else:
+                why = f"nothing trainable lies upstream of '{label}'"
+            out.append(_warn(obj.pos, "objective-trains-nothing",
+                             f"objective '{label}' trains nothing: {why}"))
+        for w in obj.wrt:
+            if w not in names and names:
+                out.append(_warn(obj.pos, "wrt-unreached",
+                                 f"'{label}' does not depend on '{display(diagram, w)}'"))
+
+    for key, node in diagram.nodes.items():
+        if node.kind == "operator" and not diagram.predecessors(key):
+            out.append(_warn(node.pos, "operator-without-input",
+                             f"operator '{node.label}' has no inputs"))
+    return out
+
+
+def summarize(diagram: Diagram) -> Summary:
+    data = [n.label for n in diagram.nodes.values() if n.kind in ("dataset", "prior", "given")]
+    train = trainables(diagram, diagram.objectives)
+    trained = [display(diagram, name) for name in train]
+    frozen: list[str] = []
+    for node in diagram.nodes.values():
+        if node.kind == "module" and node.ident not in train and node.label not in frozen:
+            frozen.append(node.label)
+    objectives = [
+        ObjectiveSummary(
+            diagram.nodes[o.node].label,
+            o.direction,
+            tuple(display(diagram, n) for n in updates(diagram, o, train)),
+            o.phase,
+        )
+        for o in diagram.objectives
+    ]
+    return Summary(tuple(data), tuple(trained), tuple(frozen), tuple(objectives))

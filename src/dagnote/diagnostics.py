@@ -1,0 +1,53 @@
+"""Typed problems found in a diagram, each located by line and column.
+
+Hosts (CLI, Sphinx, MkDocs) only translate these into their own warnings; they never
+see a traceback from the core.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem in a diagram source; line and column are 1-based in that source."""
+
+    line: int
+    column: int
+    severity: Severity
+    code: str
+    message: str
+
+    def shifted(self, line_offset: int) -> Diagnostic:
+        """The same problem with its line counted in a host file (block starts later)."""
+        return replace(self, line=self.line + line_offset)
+
+    def format(self, path: str = "<diagram>") -> str:
+        """Compiler style: ``path:line:col: severity: message [code]``."""
+        return f"{path}:{self.line}:{self.column}: {self.severity}: {self.message} [{self.code}]"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+class DagnoteError(Exception):
+    """Base class of every error the core raises on purpose."""
+
+
+class DiagramError(DagnoteError):
+    """The diagram has errors; ``diagnostics`` holds them (and any warnings)."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = diagnostics
+        errors = [d for d in diagnostics if d.is_error]
+        first = errors[0] if errors else diagnostics[0]
+        super().__init__(first.format())
+
+
+class EngineError(DagnoteError):
+    """The Graphviz engine is missing, failed, timed out or wrote something unusable."""

@@ -1,0 +1,332 @@
+"""The typed model of a training setup, built from parsed statements.
+
+Nodes have one kind each (data set, prior, given datum, value, module box, operator);
+edges have one kind each (sample, data, stop-gradient, weight copy, shared weights).
+Building reports names used with two kinds and references to unknown elements.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .diagnostics import Diagnostic
+from .syntax import (
+    Chain,
+    Direction,
+    Given,
+    Item,
+    Note,
+    Objective,
+    Pos,
+    Program,
+    Sample,
+    Seq,
+)
+
+NodeKind = Literal["dataset", "prior", "given", "value", "module", "operator"]
+EdgeKind = Literal["sample", "data", "stopgrad", "copy", "slice"]
+
+KIND_WORDS: dict[str, str] = {
+    "dataset": "a data set",
+    "prior": "a prior",
+    "given": "a given datum",
+    "value": "a value",
+    "module": "a module",
+    "operator": "an operator",
+}
+
+
+@dataclass
+class Node:
+    key: str  # unique in the diagram
+    kind: NodeKind
+    label: str
+    pos: Pos
+    ident: str  # the element's name (module boxes of one module share it)
+    trainable: bool = False
+    instance: int = 1
+    quoted: bool = False
+    sequence: bool = False
+    blank: str = "none"  # for sequence slices: which end shows an empty cell
+    note: str | None = None
+    objective: Literal["min", "max"] | None = None
+
+
+@dataclass
+class Edge:
+    tail: str
+    head: str
+    kind: EdgeKind
+    pos: Pos
+    label: str | None = None
+    side: str | None = None  # "left"/"right": enters the head from that side
+    order: int = 0  # position among the head's operands
+
+
+@dataclass
+class ObjectiveSpec:
+    node: str
+    direction: Literal["min", "max"]
+    wrt: list[str]  # module idents / trainable data keys; empty = every trainable upstream
+    pos: Pos
+    phase: str | None = None
+
+
+@dataclass
+class Diagram:
+    nodes: dict[str, Node] = field(default_factory=dict)
+    edges: list[Edge] = field(default_factory=list)
+    objectives: list[ObjectiveSpec] = field(default_factory=list)
+    direction: str = "TB"
+
+    def boxes(self, ident: str) -> list[Node]:
+        """Every box drawn for one module (shared weights give several)."""
+        return [n for n in self.nodes.values() if n.kind == "module" and n.ident == ident]
+
+    @property
+    def phases(self) -> list[str]:
+        seen: list[str] = []
+        for obj in self.objectives:
+            if obj.phase and obj.phase not in seen:
+                seen.append(obj.phase)
+        return seen
+
+    def predecessors(self, key: str) -> list[Edge]:
+        return [e for e in self.edges if e.head == key]
+
+    def successors(self, key: str) -> list[Edge]:
+        return [e for e in self.edges if e.tail == key]
+
+
+class Builder:
+    """Turns statements into a :class:`Diagram`, reporting kind conflicts."""
+
+    def __init__(self) -> None:
+        self.diagram = Diagram()
+        self.diagnostics: list[Diagnostic] = []
+        self.kind_of: dict[str, tuple[NodeKind, Pos]] = {}
+        self.operand_count: dict[str, int] = {}
+
+    def error(self, pos: Pos, code: str, message: str) -> None:
+        self.diagnostics.append(Diagnostic(pos.line, pos.column, "error", code, message))
+
+    # -- nodes ------------------------------------------------------------------------
+    def claim(self, name: str, kind: NodeKind, pos: Pos) -> bool:
+        """Record that ``name`` is of ``kind``; report a clash with an earlier use."""
+        family = "value" if kind == "given" else kind
+        known = self.kind_of.get(name)
+        if known is None:
+            self.kind_of[name] = (kind, pos)
+            return True
+        known_kind, known_pos = known
+        known_family = "value" if known_kind == "given" else known_kind
+        if known_family == family:
+            if kind == "given" and known_kind == "value":
+                self.kind_of[name] = (kind, known_pos)
+            return True
+        if {known_kind, kind} == {"module", "value"} and kind == "value":
+            message = f"'{name}' is a module (line {known_pos.line}): write [{name}]"
+            code = "module-as-value"
+        elif kind in ("dataset", "prior") and known_kind in ("value", "given", "module"):
+            message = (
+                f"sampling from '{name}', which is {KIND_WORDS[known_kind]} "
+                f"(line {known_pos.line}): '~' needs a data set or prior"
+            )
+            code = "sample-source"
+        elif known_kind in ("dataset", "prior") and kind in ("value", "module"):
+            message = (
+                f"'{name}' is {KIND_WORDS[known_kind]} (line {known_pos.line}): "
+                f"draw a sample from it with '~' instead of using it as {KIND_WORDS[kind]}"
+            )
+            code = "dataset-as-value"
+        else:
+            message = (
+                f"'{name}' is used as {KIND_WORDS[kind]} here but as "
+                f"{KIND_WORDS[known_kind]} on line {known_pos.line}"
+            )
+            code = "kind-conflict"
+        self.error(pos, code, message)
+        return False
+
+    def node_for(self, item: Item) -> str | None:
+        """The node key of a written item, creating the node on first use."""
+        d = self.diagram
+        if item.kind == "operator":
+            key = f"op:{item.ident}@{item.instance}"
+            if key not in d.nodes:
+                d.nodes[key] = Node(key, "operator", item.label, item.pos, item.ident,
+                                    instance=item.instance)
+            return key
+        kind: NodeKind = "module" if item.kind == "module" else "value"
+        if not self.claim(item.ident, kind, item.pos):
+            return None
+        if kind == "module":
+            key = f"mod:{item.ident}@{item.instance}"
+            node = d.nodes.get(key)
+            if node is None:
+                node = Node(key, "module", item.label, item.pos, item.ident,
+                            instance=item.instance)
+                d.nodes[key] = node
+            if item.star:
+                for box in [node, *d.boxes(item.ident)]:
+                    box.trainable = True
+            elif any(b.trainable for b in d.boxes(item.ident)):
+                node.trainable = True
+            return key
+        key = f"val:{item.ident}"
+        node = d.nodes.get(key)
+        if node is None:
+            node = Node(key, "value", item.label, item.pos, item.ident, quoted=item.quoted)
+            d.nodes[key] = node
+        if item.star:
+            node.trainable = True
+        return key
+
+    def source_node(self, sample: Sample) -> str | None:
+        src = sample.source
+        if not self.claim(src.ident, src.kind, src.pos):
+            return None
+        key = f"src:{src.ident}"
+        if key not in self.diagram.nodes:
+            self.diagram.nodes[key] = Node(key, src.kind, src.label, src.pos, src.ident)
+        return key
+
+    def add_edge(self, tail: str, head: str, kind: EdgeKind, pos: Pos,
+                 label: str | None = None, side: str | None = None) -> None:
+        for e in self.diagram.edges:
+            if e.tail == tail and e.head == head and e.kind == kind:
+                return
+        order = self.operand_count.get(head, 0)
+        self.operand_count[head] = order + 1
+        self.diagram.edges.append(Edge(tail, head, kind, pos, label, side, order))
+
+    # -- statements -------------------------------------------------------------------
+    def build(self, program: Program) -> Diagram:
+        later: list[Objective | Note] = []
+        for stmt in program.statements:
+            if isinstance(stmt, Sample):
+                self.sample(stmt)
+            elif isinstance(stmt, Chain):
+                self.chain(stmt)
+            elif isinstance(stmt, Given):
+                for item in stmt.items:
+                    if self.claim(item.ident, "given", item.pos):
+                        key = self.node_for(item)
+                        if key:
+                            self.diagram.nodes[key].kind = "given"
+            elif isinstance(stmt, Seq):
+                self.seq(stmt)
+            elif isinstance(stmt, Direction):
+                self.diagram.direction = stmt.value
+            else:
+                later.append(stmt)
+        for stmt in later:  # objectives and notes may name elements defined below them
+            if isinstance(stmt, Objective):
+                self.objective(stmt)
+            else:
+                self.note(stmt)
+        self.link_shared_boxes()
+        return self.diagram
+
+    def sample(self, stmt: Sample) -> None:
+        src = self.source_node(stmt)
+        for item in stmt.targets:
+            key = self.node_for(item)
+            if src and key:
+                self.add_edge(src, key, "sample", item.pos)
+
+    def chain(self, stmt: Chain) -> None:
+        keys = [[self.node_for(item) for item in group] for group in stmt.groups]
+        for index, hop in enumerate(stmt.hops):
+            last = index == len(stmt.hops) - 1
+            for tail in keys[index]:
+                for head in keys[index + 1]:
+                    if tail is None or head is None:
+                        continue
+                    if tail == head:
+                        self.error(hop.pos, "cycle", "an element cannot feed itself")
+                        continue
+                    side = stmt.side if last else None
+                    self.add_edge(tail, head, hop.kind, hop.pos, hop.label, side)  # type: ignore[arg-type]
+
+    def seq(self, stmt: Seq) -> None:
+        key = self.node_for(stmt.item)
+        if key is None:
+            return
+        node = self.diagram.nodes[key]
+        node.sequence = True
+        node.blank = stmt.blank
+        if stmt.parent is not None:
+            parent = self.node_for(stmt.parent)
+            if parent:
+                self.diagram.nodes[parent].sequence = True
+                self.add_edge(parent, key, "data", stmt.pos)
+
+    def lookup(self, item: Item) -> str | None:
+        """An existing element named by an objective or note; None (reported) if unknown."""
+        d = self.diagram
+        if item.kind == "operator":
+            key = f"op:{item.ident}@{item.instance}"
+        elif item.kind == "module":
+            key = f"mod:{item.ident}@{item.instance}"
+        else:
+            key = f"val:{item.ident}"
+            if key not in d.nodes and f"mod:{item.ident}@1" in d.nodes:
+                key = f"mod:{item.ident}@1"
+        if key not in d.nodes:
+            self.error(item.pos, "unknown-name", f"'{item.label}' is not in the diagram")
+            return None
+        return key
+
+    def objective(self, stmt: Objective) -> None:
+        key = self.lookup(stmt.target)
+        if key is None:
+            return
+        node = self.diagram.nodes[key]
+        if node.kind not in ("value",):
+            self.error(stmt.target.pos, "objective-kind",
+                       f"the objective must be a value, but '{node.label}' is "
+                       f"{KIND_WORDS[node.kind]}")
+            return
+        if node.objective and node.objective != stmt.direction and not stmt.phase:
+            self.error(stmt.pos, "objective-direction",
+                       f"'{node.label}' is both minimised and maximised; use phases")
+        if not stmt.phase or not node.objective:
+            node.objective = stmt.direction
+        wrt: list[str] = []
+        for item in stmt.wrt:
+            target = self.lookup(item)
+            if target is None:
+                continue
+            tnode = self.diagram.nodes[target]
+            if tnode.kind == "module":
+                wrt.append(tnode.ident)
+            elif tnode.kind in ("value", "given"):
+                wrt.append(target)
+            else:
+                self.error(item.pos, "wrt-kind",
+                           f"'wrt' names weights; '{tnode.label}' is {KIND_WORDS[tnode.kind]}")
+        self.diagram.objectives.append(
+            ObjectiveSpec(key, stmt.direction, wrt, stmt.pos, stmt.phase)
+        )
+
+    def note(self, stmt: Note) -> None:
+        key = self.lookup(stmt.target)
+        if key is not None:
+            self.diagram.nodes[key].note = stmt.text
+
+    def link_shared_boxes(self) -> None:
+        """Make boxes of one module agree on trainability (they share the weights)."""
+        idents = {n.ident for n in self.diagram.nodes.values() if n.kind == "module"}
+        for ident in idents:
+            boxes = self.diagram.boxes(ident)
+            if any(b.trainable for b in boxes):
+                for b in boxes:
+                    b.trainable = True
+
+
+def build(program: Program) -> tuple[Diagram, list[Diagnostic]]:
+    builder = Builder()
+    diagram = builder.build(program)
+    return diagram, builder.diagnostics

@@ -1,0 +1,32 @@
+"""Render options shared by every host; part of the cache key."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Format = Literal["svg", "png", "pdf"]
+FORMATS: tuple[str, ...] = ("svg", "png", "pdf")
+DIRECTIONS: tuple[str, ...] = ("TB", "LR", "BT", "RL")
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How to turn a diagram into an image.
+
+    ``engine`` is ``"graphviz-pure"`` (embedded, the default), ``"dot"`` (system
+    Graphviz) or a path to a dot-compatible executable.
+    ``direction`` overrides the diagram's own ``direction`` statement when set.
+    """
+
+    engine: str = "graphviz-pure"
+    format: Format = "svg"
+    direction: str | None = None
+    timeout: float = 30.0
+    font_size: float = 14.0
+
+    def key(self) -> dict[str, object]:
+        """What of these options changes the output (the timeout does not)."""
+        data = asdict(self)
+        data.pop("timeout")
+        return data

@@ -1,0 +1,546 @@
+"""Text to statements: a line-based scanner and a small recursive parser.
+
+Every error is a :class:`Diagnostic` with the line and column where it was found; the
+parser keeps going on the next line so one run reports every bad line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .diagnostics import Diagnostic
+from .syntax import (
+    Chain,
+    Direction,
+    Given,
+    Hop,
+    Item,
+    Note,
+    Objective,
+    Pos,
+    Program,
+    Sample,
+    Seq,
+    Source,
+    Statement,
+)
+
+ARROWS = {"->": "data", "-/->": "stopgrad", "..>": "copy"}
+KEYWORDS = ("given", "seq", "min", "max", "phase", "note", "direction")
+DIRECTIONS = ("TB", "LR", "BT", "RL")
+_SPECIAL = set(",~:*\"[]()")
+
+
+class ParseError(Exception):
+    def __init__(self, message: str, column: int, code: str = "syntax") -> None:
+        super().__init__(message)
+        self.message = message
+        self.column = column
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # word, arrow, ',', '~', ':', '*', string, bracket, paren
+    text: str
+    column: int  # 1-based
+    end: int  # column just after the token
+    spaced: bool  # whitespace right before it
+
+
+def strip_comment(line: str) -> str:
+    """Drop a ``#`` comment that is not inside quotes, brackets or braces."""
+    depth = 0
+    quoted = False
+    for i, ch in enumerate(line):
+        if ch == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif ch in "[({":
+            depth += 1
+        elif ch in "])}":
+            depth = max(0, depth - 1)
+        elif ch == "#" and depth == 0:
+            return line[:i]
+    return line
+
+
+def _closing(line: str, start: int, opening: str, closing: str) -> int:
+    """Index of the bracket closing the one at ``start`` (nesting and quotes aware)."""
+    depth = 0
+    quoted = False
+    for i in range(start, len(line)):
+        ch = line[i]
+        if ch == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif ch == opening:
+            depth += 1
+        elif ch == closing:
+            depth -= 1
+            if depth == 0:
+                return i
+    raise ParseError(f"'{opening}' is never closed with '{closing}'", start + 1)
+
+
+def tokenize(line: str) -> list[Token]:
+    tokens: list[Token] = []
+    i = 0
+    n = len(line)
+    spaced = True
+    while i < n:
+        ch = line[i]
+        if ch.isspace():
+            i += 1
+            spaced = True
+            continue
+        start = i
+        arrow = next((a for a in ("-/->", "->", "..>") if line.startswith(a, i)), None)
+        if arrow:
+            kind, text, i = "arrow", arrow, i + len(arrow)
+        elif ch == '"':
+            end = line.find('"', i + 1)
+            if end < 0:
+                raise ParseError("unterminated quoted text", i + 1)
+            kind, text, i = "string", line[i + 1 : end], end + 1
+        elif ch == "[":
+            end = _closing(line, i, "[", "]")
+            kind, text, i = "bracket", line[i + 1 : end], end + 1
+        elif ch == "(":
+            end = _closing(line, i, "(", ")")
+            kind, text, i = "paren", line[i + 1 : end], end + 1
+        elif ch in "])":
+            raise ParseError(f"unexpected '{ch}' with no opening bracket", i + 1)
+        elif ch in ",~:*":
+            kind, text, i = ch, ch, i + 1
+        else:
+            depth = 0
+            while i < n:
+                c = line[i]
+                if c == "{":
+                    depth += 1
+                elif c == "}":
+                    depth -= 1
+                    if depth < 0:
+                        raise ParseError("unexpected '}'", i + 1)
+                elif depth == 0 and (
+                    c.isspace()
+                    or c in _SPECIAL
+                    or line.startswith(("->", "-/->", "..>"), i)
+                ):
+                    break
+                # a prior written as a call: N(0, 1) -- the parenthesis joins the word
+                i += 1
+            if depth > 0:
+                raise ParseError("'{' is never closed with '}'", start + 1)
+            kind, text = "word", line[start:i]
+            if i < n and line[i] == "(" and text and text[-1].isalnum():
+                end = _closing(line, i, "(", ")")
+                kind, text, i = "call", line[start : end + 1], end + 1
+        tokens.append(Token(kind, text, start + 1, i + 1, spaced))
+        spaced = False
+    return tokens
+
+
+def _norm_space(text: str) -> str:
+    return " ".join(text.split())
+
+
+class LineParser:
+    """Parses one logical line into a statement."""
+
+    def __init__(self, tokens: list[Token], line_no: int, text: str) -> None:
+        self.tokens = tokens
+        self.i = 0
+        self.line = line_no
+        self.text = text
+
+    # -- token helpers -------------------------------------------------------------
+    def peek(self, offset: int = 0) -> Token | None:
+        j = self.i + offset
+        return self.tokens[j] if j < len(self.tokens) else None
+
+    def take(self) -> Token:
+        tok = self.tokens[self.i]
+        self.i += 1
+        return tok
+
+    def at_end(self) -> bool:
+        return self.i >= len(self.tokens)
+
+    def end_column(self) -> int:
+        return len(self.text.rstrip()) + 1
+
+    def pos(self, column: int) -> Pos:
+        return Pos(self.line, column)
+
+    def expect(self, kind: str, what: str) -> Token:
+        tok = self.peek()
+        if tok is None:
+            raise ParseError(f"expected {what} at the end of the line", self.end_column())
+        if tok.kind != kind:
+            raise ParseError(f"expected {what}, found '{tok.text}'", tok.column)
+        return self.take()
+
+    def words(self, stop: tuple[str, ...] = ()) -> tuple[str, int] | None:
+        """A name made of consecutive words (``posterior loss``); None if none here."""
+        parts: list[str] = []
+        column = 0
+        while (tok := self.peek()) is not None and tok.kind == "word":
+            if parts and tok.text in stop:
+                break
+            if not parts:
+                column = tok.column
+            parts.append(tok.text)
+            self.i += 1
+        if not parts:
+            return None
+        return " ".join(parts), column
+
+    # -- items -----------------------------------------------------------------------
+    def item(self) -> Item:
+        tok = self.peek()
+        if tok is None:
+            raise ParseError("expected a name, [module] or (operator)", self.end_column())
+        if tok.kind == "bracket":
+            self.take()
+            return self.module(tok)
+        if tok.kind == "paren":
+            self.take()
+            return self.operator(tok)
+        star = False
+        column = tok.column
+        if tok.kind == "*":
+            self.take()
+            star = True
+            tok = self.peek()
+            if tok is None or tok.kind not in ("word", "string"):
+                raise ParseError("'*' must stand right before a name (*z')", column)
+        return self.value(star, column)
+
+    def value(self, star: bool, column: int) -> Item:
+        tok = self.peek()
+        assert tok is not None
+        if tok.kind == "string":
+            self.take()
+            if not tok.text.strip():
+                raise ParseError("quoted name is empty", tok.column)
+            return Item("value", tok.text, tok.text, self.pos(column), star=star, quoted=True)
+        if tok.kind == "call":
+            raise ParseError(
+                f"'{tok.text}' looks like a distribution; sample from it with '~'",
+                tok.column,
+                "kind",
+            )
+        got = self.words(stop=("from", "="))
+        if got is None:
+            raise ParseError(f"expected a name, found '{tok.text}'", tok.column)
+        name, _ = got
+        return Item("value", name, name, self.pos(column), star=star)
+
+    def module(self, tok: Token) -> Item:
+        body = tok.text.strip()
+        column = tok.column
+        if not body:
+            raise ParseError("empty module '[]': write its name, as in [f*]", column)
+        star = False
+        instance = 1
+        ident_label = body
+        match = re.fullmatch(r"(.*?)\s*@\s*(\d+)", ident_label, flags=re.S)
+        if match:
+            ident_label, instance = match.group(1), int(match.group(2))
+            if instance < 1:
+                raise ParseError("instance numbers start at 1 ([f@2] is the second box)", column)
+        if ident_label.endswith("*"):
+            star, ident_label = True, ident_label[:-1].rstrip()
+        if ident_label.startswith("*"):
+            star, ident_label = True, ident_label[1:].lstrip()
+        ident, label = self.ident_and_label(ident_label, column)
+        if "*" in label and not label.startswith('"'):
+            raise ParseError("'*' goes at the end of a module name, as in [f*]", column)
+        return Item("module", ident, label, self.pos(column), star=star, instance=instance)
+
+    def operator(self, tok: Token) -> Item:
+        body = tok.text.strip()
+        column = tok.column
+        if not body:
+            raise ParseError("empty operator '()': write its symbol, as in (ce)", column)
+        instance = 1
+        match = re.fullmatch(r"(.*?)\s*@\s*(\d+)", body, flags=re.S)
+        if match:
+            body, instance = match.group(1), int(match.group(2))
+        if body.endswith("*") and len(body) > 1:
+            raise ParseError(
+                "operators have no weights and cannot be trained: "
+                "use a [module*] for a part with weights",
+                column,
+                "kind",
+            )
+        ident, label = self.ident_and_label(body, column)
+        return Item("operator", ident, label, self.pos(column), instance=instance)
+
+    @staticmethod
+    def ident_and_label(text: str, column: int) -> tuple[str, str]:
+        """``name`` or ``id: label`` (a distinct element drawn with a repeated label)."""
+        if text.startswith('"') and text.endswith('"') and len(text) >= 2:
+            inner = text[1:-1]
+            return inner, inner
+        if ":" in text:
+            ident, label = (part.strip() for part in text.split(":", 1))
+            if not ident or not label:
+                raise ParseError("write 'id: label', both non-empty", column)
+            if label.startswith('"') and label.endswith('"') and len(label) >= 2:
+                label = label[1:-1]
+            return _norm_space(ident), label
+        return _norm_space(text), _norm_space(text)
+
+    def group(self) -> tuple[Item, ...]:
+        items = [self.item()]
+        while (tok := self.peek()) is not None and tok.kind == ",":
+            self.take()
+            items.append(self.item())
+        return tuple(items)
+
+    # -- statements ------------------------------------------------------------------
+    def statement(self) -> Statement:
+        first = self.peek()
+        assert first is not None
+        if first.kind == "word" and first.text in KEYWORDS:
+            nxt = self.peek(1)
+            keyword_use = nxt is not None and nxt.kind not in ("arrow", ",", "~")
+            if first.text == "direction" or keyword_use:
+                self.take()
+                return getattr(self, f"stmt_{first.text}")(first)
+        return self.chain_or_sample()
+
+    def chain_or_sample(self) -> Statement:
+        start = self.peek()
+        assert start is not None
+        groups = [self.group()]
+        tok = self.peek()
+        if tok is not None and tok.kind == "~":
+            self.take()
+            source = self.source()
+            self.finish()
+            for item in groups[0]:
+                if item.kind != "value":
+                    kind = "a module" if item.kind == "module" else "an operator"
+                    raise ParseError(
+                        f"a sample must be a value, not {kind}", item.pos.column, "kind"
+                    )
+            return Sample(groups[0], source, self.pos(start.column))
+        hops: list[Hop] = []
+        while (tok := self.peek()) is not None and tok.kind == "arrow":
+            self.take()
+            hops.append(Hop(ARROWS[tok.text], self.pos(tok.column)))  # type: ignore[arg-type]
+            groups.append(self.group())
+        if not hops:
+            tok = self.peek()
+            if tok is None:
+                raise ParseError(
+                    "unknown statement: expected '->', '~' or a keyword "
+                    f"({', '.join(KEYWORDS)})",
+                    start.column,
+                    "unknown-statement",
+                )
+            raise ParseError(f"expected '->', '~' or ',', found '{tok.text}'", tok.column)
+        side = None
+        tok = self.peek()
+        if tok is not None and tok.kind == ":":
+            self.take()
+            rest = self.rest_text()
+            if not rest:
+                raise ParseError("expected an edge label after ':'", tok.column)
+            hops[-1] = Hop(hops[-1].kind, hops[-1].pos, rest)
+        tok = self.peek()
+        if tok is not None and tok.kind == "word" and tok.text == "from":
+            self.take()
+            where = self.expect("word", "'left' or 'right' after 'from'")
+            if where.text not in ("left", "right"):
+                raise ParseError(f"expected 'left' or 'right', found '{where.text}'", where.column)
+            side = where.text
+        self.finish()
+        return Chain(tuple(groups), tuple(hops), side, self.pos(start.column))  # type: ignore[arg-type]
+
+    def rest_text(self) -> str:
+        """The rest of the line as free text (edge labels, notes)."""
+        tok = self.peek()
+        if tok is None:
+            return ""
+        column = tok.column
+        text = self.text[column - 1 :].strip()
+        # stop an edge label before a trailing 'from left|right'
+        match = re.search(r"\s+from\s+(left|right)\s*$", text)
+        if match:
+            text = text[: match.start()]
+            while (t := self.peek()) is not None and t.column < column + len(text):
+                self.i += 1
+        else:
+            self.i = len(self.tokens)
+        if text.startswith('"') and text.endswith('"') and len(text) >= 2:
+            text = text[1:-1]
+        return text
+
+    def source(self) -> Source:
+        tok = self.peek()
+        if tok is None:
+            raise ParseError(
+                "expected a data set or prior after '~'", self.end_column(), "sample"
+            )
+        self.take()
+        if tok.kind == "paren":
+            label = "(" + ", ".join(_norm_space(p) for p in tok.text.split(",")) + ")"
+            return Source("dataset", label, label, self.pos(tok.column))
+        if tok.kind == "call":
+            label = _norm_space(tok.text.replace(",", ", ").replace(" ,", ","))
+            label = re.sub(r"\(\s+", "(", label)
+            return Source("prior", label, label, self.pos(tok.column))
+        if tok.kind == "string":
+            return Source("dataset", tok.text, tok.text, self.pos(tok.column))
+        if tok.kind == "word":
+            self.i -= 1
+            got = self.words()
+            assert got is not None
+            return Source("dataset", got[0], got[0], self.pos(tok.column))
+        raise ParseError(
+            f"can only sample from a data set or prior, not '{tok.text}'", tok.column, "sample"
+        )
+
+    def finish(self) -> None:
+        tok = self.peek()
+        if tok is not None:
+            raise ParseError(f"unexpected '{tok.text}'", tok.column)
+
+    def stmt_given(self, kw: Token) -> Statement:
+        items = self.group()
+        for item in items:
+            if item.kind != "value":
+                raise ParseError("given takes data names, as in 'given x'", item.pos.column, "kind")
+        self.finish()
+        return Given(items, self.pos(kw.column))
+
+    def stmt_seq(self, kw: Token) -> Statement:
+        item = self.item()
+        if item.kind != "value":
+            raise ParseError("seq takes a value name, as in 'seq x'", item.pos.column, "kind")
+        parent = None
+        blank = "none"
+        tok = self.peek()
+        if tok is not None and tok.kind == "word" and tok.text.startswith("="):
+            rest = self.text[tok.column :].strip()
+            match = re.fullmatch(r"(.+?)\[\s*(-?\d*)\s*:\s*(-?\d*)\s*\]", rest)
+            if not match:
+                raise ParseError(
+                    "a slice is written 'seq x_{1..n} = x[1:]' (or x[:-1])", tok.column
+                )
+            parent_name = _norm_space(match.group(1))
+            if parent_name.startswith('"') and parent_name.endswith('"'):
+                parent_name = parent_name[1:-1]
+            parent = Item("value", parent_name, parent_name, self.pos(tok.column + 1))
+            lo, hi = match.group(2), match.group(3)
+            drop_start = lo not in ("", "0")
+            drop_end = hi != ""
+            blank = {
+                (True, True): "both",
+                (True, False): "start",
+                (False, True): "end",
+                (False, False): "none",
+            }[(drop_start, drop_end)]
+            self.i = len(self.tokens)
+        self.finish()
+        return Seq(item, parent, blank, self.pos(kw.column))  # type: ignore[arg-type]
+
+    def stmt_min(self, kw: Token, phase: str | None = None) -> Statement:
+        return self.objective("min", kw, phase)
+
+    def stmt_max(self, kw: Token, phase: str | None = None) -> Statement:
+        return self.objective("max", kw, phase)
+
+    def objective(self, direction: str, kw: Token, phase: str | None) -> Statement:
+        tok = self.peek()
+        if tok is None:
+            raise ParseError(f"'{direction}' needs the value to optimise", self.end_column())
+        if tok.kind == "string":
+            self.take()
+            target = Item("value", tok.text, tok.text, self.pos(tok.column), quoted=True)
+        else:
+            got = self.words(stop=("wrt",))
+            if got is None:
+                raise ParseError(f"expected a value name after '{direction}'", tok.column)
+            target = Item("value", got[0], got[0], self.pos(got[1]))
+        wrt: list[Item] = []
+        tok = self.peek()
+        if tok is not None and tok.kind == "word" and tok.text == "wrt":
+            self.take()
+            while True:
+                t = self.peek()
+                if t is None:
+                    raise ParseError("'wrt' needs module names", self.end_column())
+                if t.kind == "bracket":
+                    self.take()
+                    wrt.append(self.module(t))
+                else:
+                    star = False
+                    if t.kind == "*":
+                        self.take()
+                        star = True
+                    item = self.value(star, t.column)
+                    wrt.append(item)
+                if (t := self.peek()) is not None and t.kind == ",":
+                    self.take()
+                    continue
+                break
+        self.finish()
+        return Objective(direction, target, tuple(wrt), self.pos(kw.column), phase)  # type: ignore[arg-type]
+
+    def stmt_phase(self, kw: Token) -> Statement:
+        tok = self.peek()
+        if tok is None:
+            raise ParseError("'phase' needs a name, as in 'phase (a): min loss'", kw.column)
+        self.take()
+        name = f"({tok.text.strip()})" if tok.kind == "paren" else tok.text
+        self.expect(":", "':' after the phase name")
+        obj = self.peek()
+        if obj is None or obj.kind != "word" or obj.text not in ("min", "max"):
+            col = obj.column if obj else self.end_column()
+            raise ParseError("a phase holds one objective: 'min ...' or 'max ...'", col)
+        self.take()
+        return self.objective(obj.text, kw, name)
+
+    def stmt_note(self, kw: Token) -> Statement:
+        target = self.item()
+        tok = self.expect(":", "':' between the element and the note text")
+        text = self.rest_text()
+        if not text:
+            raise ParseError("the note text is empty", tok.column)
+        return Note(target, text, self.pos(kw.column))
+
+    def stmt_direction(self, kw: Token) -> Statement:
+        tok = self.expect("word", "a direction (TB, LR, BT or RL)")
+        if tok.text.upper() not in DIRECTIONS:
+            raise ParseError(
+                f"unknown direction '{tok.text}': use TB, LR, BT or RL", tok.column, "direction"
+            )
+        self.finish()
+        return Direction(tok.text.upper(), self.pos(kw.column))
+
+
+def parse(source: str) -> tuple[Program, list[Diagnostic]]:
+    """Parse a diagram; bad lines become diagnostics and are skipped."""
+    program = Program()
+    diagnostics: list[Diagnostic] = []
+    for line_no, raw in enumerate(source.splitlines(), start=1):
+        text = strip_comment(raw.replace("\t", " "))
+        if not text.strip():
+            continue
+        try:
+            tokens = tokenize(text)
+            if not tokens:
+                continue
+            program.statements.append(LineParser(tokens, line_no, text).statement())
+        except ParseError as exc:
+            diagnostics.append(Diagnostic(line_no, exc.column, "error", exc.code, exc.message))
+    return program, diagnostics

@@ -1,0 +1,105 @@
+"""The statement tree the parser produces: plain data, positions on every piece."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ItemKind = Literal["value", "module", "operator"]
+EdgeKind = Literal["data", "stopgrad", "copy"]
+Side = Literal["left", "right"]
+
+
+@dataclass(frozen=True)
+class Pos:
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Item:
+    """One element written in a chain: ``x``, ``*z'``, ``[f*]``, ``[enc*@2]``, ``(ce)``."""
+
+    kind: ItemKind
+    ident: str  # identity: what makes two writings the same element
+    label: str  # what is drawn
+    pos: Pos
+    star: bool = False
+    instance: int = 1  # ``@k``: another box of the same module / another operator
+    quoted: bool = False
+
+
+@dataclass(frozen=True)
+class Source:
+    """What ``~`` samples from: a data set ``X``/``(X, Y)`` or a prior ``N(0, 1)``."""
+
+    kind: Literal["dataset", "prior"]
+    ident: str
+    label: str
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Sample:
+    targets: tuple[Item, ...]
+    source: Source
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Hop:
+    kind: EdgeKind
+    pos: Pos
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class Chain:
+    groups: tuple[tuple[Item, ...], ...]
+    hops: tuple[Hop, ...]
+    side: Side | None
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Given:
+    items: tuple[Item, ...]
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Seq:
+    item: Item
+    parent: Item | None
+    blank: Literal["start", "end", "both", "none"]
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Objective:
+    direction: Literal["min", "max"]
+    target: Item
+    wrt: tuple[Item, ...]
+    pos: Pos
+    phase: str | None = None
+
+
+@dataclass(frozen=True)
+class Note:
+    target: Item
+    text: str
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Direction:
+    value: str
+    pos: Pos
+
+
+Statement = Sample | Chain | Given | Seq | Objective | Note | Direction
+
+
+@dataclass
+class Program:
+    statements: list[Statement] = field(default_factory=list)

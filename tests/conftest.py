@@ -1,0 +1,3 @@
+"""Shared fixtures: Sphinx's own pytest fixtures (sphinx.testing) for real builds."""
+
+pytest_plugins = ("sphinx.testing.fixtures",)
