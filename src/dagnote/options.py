@@ -23,7 +23,7 @@ class RenderOptions:
     format: Format = "svg"
     direction: str | None = None
     timeout: float = 30.0
-    font_size: float = 14.0
+    font_size: float = 15.0
 
     def key(self) -> dict[str, object]:
         """What of these options changes the output (the timeout does not)."""

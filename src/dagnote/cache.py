@@ -1,0 +1,104 @@
+"""A content-addressed render cache shared by every host and builder.
+
+The key is a sha256 over the normalised source, the render options, the engine's name and
+version and this package's version. Entries are written atomically (temporary file, then
+``os.replace``) and carry a checksum, so a truncated or corrupted entry is a miss, never
+a broken figure; concurrent builds on one directory are safe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from . import __version__
+from .options import RenderOptions
+
+MAGIC = b"dagnote-cache-1 "
+
+
+def normalise(source: str) -> str:
+    """Source text that renders the same: newlines unified, trailing spaces removed."""
+    lines = [line.rstrip() for line in source.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return "\n".join(lines).strip("\n")
+
+
+def cache_key(source: str, options: RenderOptions, engine_name: str, engine_version: str) -> str:
+    payload = json.dumps(
+        {
+            "source": normalise(source),
+            "options": options.key(),
+            "engine": engine_name,
+            "engine_version": engine_version,
+            "dagnote": __version__,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class Cache:
+    """A directory of rendered images keyed by :func:`cache_key`."""
+
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        self.directory = Path(directory)
+        self.hits = 0
+        self.misses = 0
+        self.used: set[str] = set()
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.bin"
+
+    def get(self, key: str) -> bytes | None:
+        self.used.add(key)
+        path = self._path(key)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            self.misses += 1
+            return None
+        header, _, body = data.partition(b"\n")
+        if header != MAGIC + hashlib.sha256(body).hexdigest().encode("ascii"):
+            with contextlib.suppress(OSError):
+                path.unlink()
+            self.misses += 1
+            return None
+        self.hits += 1
+        return body
+
+    def put(self, key: str, data: bytes) -> None:
+        self.used.add(key)
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        blob = MAGIC + hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(blob)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+    def keys(self) -> Iterable[str]:
+        if not self.directory.is_dir():
+            return []
+        return [p.stem for p in self.directory.glob("*/*.bin")]
+
+    def prune(self, keep: Iterable[str] | None = None) -> int:
+        """Delete entries not in ``keep`` (default: those used by this Cache object)."""
+        wanted = set(self.used if keep is None else keep)
+        removed = 0
+        for key in list(self.keys()):
+            if key not in wanted:
+                with contextlib.suppress(OSError):
+                    self._path(key).unlink()
+                    removed += 1
+        return removed

@@ -1,0 +1,27 @@
+"""Size limits that keep a docs build bounded whatever a page contains."""
+
+from __future__ import annotations
+
+from .diagnostics import Diagnostic
+
+MAX_SOURCE_BYTES = 64 * 1024
+MAX_LINES = 2000
+MAX_LINE_LENGTH = 2000
+MAX_NODES = 500
+
+
+def limit_problems(source: str) -> list[Diagnostic]:
+    """Errors for a source too large to lay out in bounded time (checked before parsing)."""
+    size = len(source.encode("utf-8"))
+    if size > MAX_SOURCE_BYTES:
+        return [Diagnostic(1, 1, "error", "too-large",
+                           f"diagram source is {size} bytes; the limit is {MAX_SOURCE_BYTES}")]
+    lines = source.splitlines()
+    if len(lines) > MAX_LINES:
+        return [Diagnostic(MAX_LINES + 1, 1, "error", "too-large",
+                           f"diagram has {len(lines)} lines; the limit is {MAX_LINES}")]
+    for number, line in enumerate(lines, start=1):
+        if len(line) > MAX_LINE_LENGTH:
+            return [Diagnostic(number, MAX_LINE_LENGTH + 1, "error", "too-large",
+                               f"line is {len(line)} characters; the limit is {MAX_LINE_LENGTH}")]
+    return []
