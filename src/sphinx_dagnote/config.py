@@ -1,0 +1,100 @@
+"""The ``conf.py`` settings: declared with types and checked once, so typos fail early."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.config import ENUM, Config
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+HTML_FORMATS = ("inline", "img")
+DIRECTIONS = ("TB", "LR", "BT", "RL")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One ``conf.py`` value; ``rebuild`` says which outputs go stale when it changes."""
+
+    name: str
+    default: object
+    rebuild: str
+    types: object
+    doc: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "dagnote_engine", "graphviz-pure", "html", frozenset({str}),
+        '"graphviz-pure" (embedded, default), "dot" (system Graphviz) or a path to a '
+        "dot-compatible executable.",
+    ),
+    Setting(
+        "dagnote_html_format", "inline", "html", ENUM(*HTML_FORMATS),
+        '"inline" embeds the SVG in the page (default); "img" writes _images/*.svg '
+        "and links it with <img alt=...>.",
+    ),
+    Setting(
+        "dagnote_cache_dir", None, "", frozenset({str, type(None)}),
+        "Directory of the render cache shared by all builders; relative paths are "
+        "taken from the directory of conf.py. Default: <outdir>/../.dagnote-cache.",
+    ),
+    Setting(
+        "dagnote_strict", False, "env", frozenset({bool}),
+        "Treat diagram warnings (lint) like errors: the block shows the error box "
+        "instead of a figure.",
+    ),
+    Setting(
+        "dagnote_direction", None, "env", frozenset({str, type(None)}),
+        'Default layout direction for every diagram ("TB", "LR", "BT", "RL"); the '
+        "directive option and the diagram's own direction statement take precedence.",
+    ),
+    Setting(
+        "dagnote_show_summary", False, "env", frozenset({bool}),
+        "Show the three-element summary under every figure (the :summary: option per block).",
+    ),
+    Setting(
+        "dagnote_font_size", 14.0, "html", frozenset({float, int}),
+        "Label font size in points.",
+    ),
+    Setting(
+        "dagnote_timeout", 30.0, "", frozenset({float, int}),
+        "Seconds an engine run may take before it is reported as an engine error.",
+    ),
+)
+
+
+def register(app: Sphinx) -> None:
+    """Declare every setting with its type and a description."""
+    for s in SETTINGS:
+        app.add_config_value(s.name, s.default, s.rebuild, types=s.types,  # type: ignore[arg-type]
+                             description=s.doc)
+    app.connect("config-inited", validate)
+
+
+def validate(app: Sphinx, config: Config) -> None:
+    """Reject values the types cannot express; fall back to the default with a warning."""
+    if config.dagnote_direction is not None and config.dagnote_direction not in DIRECTIONS:
+        logger.warning("dagnote_direction must be one of %s, not %r; using the default",
+                       ", ".join(DIRECTIONS), config.dagnote_direction,
+                       type="dagnote", subtype="config")
+        config.dagnote_direction = None
+    if not str(config.dagnote_engine).strip():
+        logger.warning("dagnote_engine is empty; using graphviz-pure",
+                       type="dagnote", subtype="config")
+        config.dagnote_engine = "graphviz-pure"
+    if float(config.dagnote_timeout) <= 0:
+        logger.warning("dagnote_timeout must be positive; using 30",
+                       type="dagnote", subtype="config")
+        config.dagnote_timeout = 30.0
+
+
+def cache_dir(app: Sphinx) -> Path:
+    """Where rendered images are cached: one directory shared by every builder."""
+    configured = app.config.dagnote_cache_dir
+    if configured:
+        return (Path(app.confdir) / configured).resolve()
+    return (Path(app.outdir).parent / ".dagnote-cache").resolve()

@@ -1,0 +1,176 @@
+"""``.. dagnote::``: read the source, check it now (read time), locate every problem."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+import dagnote as core
+
+from . import collect
+from .config import DIRECTIONS, HTML_FORMATS
+from .nodes import dagnote
+
+logger = logging.getLogger(__name__)
+
+
+def _align(argument: str) -> str:
+    return directives.choice(argument, ("left", "center", "right"))
+
+
+def _direction(argument: str) -> str:
+    value = (argument or "").strip().upper()
+    if value not in DIRECTIONS:
+        raise ValueError(f"{argument!r} unknown; choose from {', '.join(DIRECTIONS)}")
+    return value
+
+
+def _html_format(argument: str) -> str:
+    return directives.choice(argument, HTML_FORMATS)
+
+
+class DagnoteDirective(SphinxDirective):
+    """A diagram from inline content or from a file next to the document."""
+
+    has_content = True
+    required_arguments = 0
+    optional_arguments = 1
+    final_argument_whitespace = False
+    option_spec: ClassVar[dict[str, object]] = {  # type: ignore[misc]
+        "caption": directives.unchanged,
+        "name": directives.unchanged,
+        "alt": directives.unchanged,
+        "align": _align,
+        "class": directives.class_option,
+        "width": directives.length_or_percentage_or_unitless,
+        "summary": directives.flag,
+        "no-summary": directives.flag,
+        "direction": _direction,
+        "html-format": _html_format,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        loaded = self._load()
+        if loaded is None:
+            return []
+        source, locate = loaded
+        checked = core.check(source)
+        strict = bool(self.config.dagnote_strict)
+        broken = []
+        for diag in checked.diagnostics:
+            path, line = locate(diag.line)
+            logger.warning("%s", diag.message, type="dagnote", subtype=diag.code,
+                           location=f"{path}:{line}")
+            if diag.is_error or strict:
+                shown = os.path.relpath(path, self.env.srcdir)
+                broken.append(f"{shown}:{line}:{diag.column}: {diag.severity}: "
+                              f"{diag.message} [{diag.code}]")
+        if broken:
+            return [self._error_box(broken)]
+        path, line = locate(1)
+        return [self._figure(source, checked.summary.lines(), f"{path}:{line}")]
+
+    # -- reading -------------------------------------------------------------------
+
+    def _load(self) -> tuple[str, collect.Locator] | None:
+        """The diagram text and a function from diagram line to "path:line"."""
+        if self.arguments and self.content:
+            self._warn("give a file argument or inline content, not both", "usage")
+            return None
+        if self.arguments:
+            return self._load_file(self.arguments[0])
+        if not self.content:
+            self._warn("empty diagram: give inline content or a file argument", "usage")
+            return None
+        return "\n".join(self.content), self._inline_locator()
+
+    def _load_file(self, argument: str) -> tuple[str, collect.Locator] | None:
+        rel, absolute = self.env.relfn2path(argument, self.env.docname)
+        path = Path(absolute).resolve()
+        if not path.is_relative_to(Path(self.env.srcdir).resolve()):
+            self._warn(f"refusing {argument!r}: it resolves outside the source directory",
+                       "path")
+            return None
+        self.env.note_dependency(rel)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            self._warn(f"cannot read {argument!r}: {exc}", "path")
+            return None
+        return text, lambda line: (str(path), line)
+
+    def _inline_locator(self) -> collect.Locator:
+        """Map diagram line 1.. to the host file line (RST includes and MyST both)."""
+        machine = self.state_machine
+        if type(machine).__name__ == "MockStateMachine":  # MyST: lineno is the fence line
+            source = self.state.document["source"]
+            first = self.lineno + self.content_offset + 1
+            return lambda line: (source, first + line - 1)
+        offset = self.content_offset
+
+        def locate(line: int) -> tuple[str, int]:
+            source, lineno = machine.get_source_and_line(offset + line - 1)
+            return str(source), int(lineno or 0)
+
+        return locate
+
+    def _warn(self, message: str, subtype: str) -> None:
+        logger.warning(message, type="dagnote", subtype=subtype,
+                       location=self.get_location())
+
+    # -- building nodes ------------------------------------------------------------
+
+    def _error_box(self, problems: list[str]) -> nodes.Node:
+        """A visible box in place of the figure, so no old image hides the problem."""
+        box = nodes.admonition(classes=["dagnote-error", "error"])
+        box += nodes.title(text="dagnote: this diagram was not rendered")
+        text = "\n".join(problems)
+        box += nodes.literal_block(text, text, language="none")
+        self.set_source_info(box)
+        return box
+
+    def _figure(self, source: str, summary: list[str], location: str) -> nodes.Node:
+        opts = self.options
+        show_summary = "summary" in opts or (
+            bool(self.config.dagnote_show_summary) and "no-summary" not in opts)
+        node = dagnote()
+        node["source"] = source
+        node["direction"] = opts.get("direction") or self.config.dagnote_direction
+        node["alt"] = opts.get("alt") or " ".join(summary)
+        node["explicit_alt"] = "alt" in opts
+        node["summary"] = summary
+        node["show_summary"] = show_summary
+        node["html_format"] = opts.get("html-format") or self.config.dagnote_html_format
+        node["width"] = opts.get("width")
+        node["align"] = opts.get("align")
+        node["location"] = location
+        node["classes"] += ["dagnote-diagram", *opts.get("class", [])]
+        self.set_source_info(node)
+        collect.note(self.env, node)
+
+        caption = opts.get("caption")
+        if not caption and not show_summary:
+            self.add_name(node)
+            return node
+        figure = nodes.figure(classes=["dagnote-figure"])
+        if node["align"]:
+            figure["align"] = node["align"]
+        self.set_source_info(figure)
+        figure += node
+        if caption:
+            inline, messages = self.state.inline_text(caption, self.lineno)
+            figure += nodes.caption(caption, "", *inline)
+            figure += messages
+        if show_summary:
+            legend = nodes.legend(classes=["dagnote-summary"])
+            for line in summary:
+                legend += nodes.paragraph(line, line)
+            figure += legend
+        self.add_name(figure)
+        return figure

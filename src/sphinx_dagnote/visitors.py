@@ -1,0 +1,117 @@
+"""Writers: inline SVG or <img> for HTML builders, a PDF figure for LaTeX."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.writers.html5 import HTML5Translator
+from sphinx.writers.latex import LaTeXTranslator
+
+from . import collect
+from .nodes import dagnote
+
+_SVG_ROOT = re.compile(r"<svg\b[^>]*>")
+_LABELLED_BY = re.compile(r'\saria-labelledby="[^"]*"')
+
+
+def image_name(node: dagnote, ext: str) -> str:
+    """A content-addressed file name: identical in every build and every worker."""
+    digest = hashlib.sha256(
+        f"{node['direction']}\0{node['source']}".encode()).hexdigest()[:16]
+    return f"dagnote-{digest}.{ext}"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file so parallel writers never expose half an image."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists() and path.read_bytes() == data:
+        return
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, path)
+
+
+def _div_attrs(node: dagnote) -> str:
+    classes = list(node["classes"])
+    if node["align"]:
+        classes.append(f"align-{node['align']}")
+    style = ""
+    if node["width"]:
+        classes.append("dagnote-sized")
+        width = node["width"]
+        if re.fullmatch(r"[0-9.]+", width):
+            width += "px"
+        style = f' style="width: {html.escape(width)}"'
+    return f'class="{html.escape(" ".join(classes))}"{style}'
+
+
+def _error_html(message: str, where: str) -> str:
+    return ('<div class="admonition error dagnote-error" role="alert">'
+            '<p class="admonition-title">dagnote: this diagram was not rendered</p>'
+            f"<pre>{html.escape(where)}: {html.escape(message)}</pre></div>")
+
+
+def _label_root(svg: str, escaped_alt: str) -> str:
+    """Let an explicit ``:alt:`` win over the generated <title>/<desc> labelling."""
+    match = _SVG_ROOT.search(svg)
+    if match is None:
+        return svg
+    root = _LABELLED_BY.sub("", match.group(0))
+    root = root.replace("<svg", f'<svg aria-label="{escaped_alt}"', 1)
+    return svg[: match.start()] + root + svg[match.end():]
+
+
+def visit_html(self: HTML5Translator, node: dagnote) -> None:
+    """Embed the SVG (or link it) with the alt text; an engine failure shows a box."""
+    result = collect.rendered(self.builder.app, node, "svg")
+    if result.output is None:
+        self.body.append(_error_html(result.engine_error or "no image", node["location"]))
+        raise nodes.SkipNode
+    svg = result.output.decode("utf-8")
+    alt = html.escape(node["alt"], quote=True)
+    if node["html_format"] == "img":
+        name = image_name(node, "svg")
+        write_atomic(Path(self.builder.outdir) / self.builder.imagedir / name, result.output)
+        src = html.escape(f"{self.builder.imgpath}/{name}", quote=True)
+        inner = f'<img src="{src}" alt="{alt}" />'
+    else:
+        if node["explicit_alt"]:
+            svg = _label_root(svg, alt)
+        inner = svg
+    self.body.append(f"<div {_div_attrs(node)}>{inner}</div>\n")
+    raise nodes.SkipNode
+
+
+def visit_latex(self: LaTeXTranslator, node: dagnote) -> None:
+    """Write a PDF next to the .tex and include it, no wider than the text."""
+    result = collect.rendered(self.builder.app, node, "pdf")
+    if result.output is None:
+        self.body.append(self.encode(node["alt"]))
+        raise nodes.SkipNode
+    name = image_name(node, "pdf")
+    base = name.removesuffix(".pdf")
+    write_atomic(Path(self.builder.outdir) / name, result.output)
+    width = self.latex_image_length(node["width"]) if node["width"] else None
+    opts = f"[width={width}]" if width else ""
+    align = node["align"] or "center"
+    inside_figure = isinstance(node.parent, nodes.figure)
+    graphic = f"\\sphinxincludegraphics{opts}{{{{{base}}}.pdf}}"
+    if inside_figure:
+        self.body.append(f"\n{graphic}\n")
+    else:
+        pre = {"left": "{", "center": "{\\hfill", "right": "{\\hfill"}[align]
+        post = {"left": "\\hspace*{\\fill}}", "center": "\\hspace*{\\fill}}",
+                "right": "}"}[align]
+        self.body.append(f"\n\n\\noindent{pre}{graphic}{post}\n\n")
+    raise nodes.SkipNode
+
+
+def depart_noop(self: object, node: dagnote) -> None:
+    """Never reached: every visitor raises SkipNode."""
