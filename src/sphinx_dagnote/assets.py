@@ -11,9 +11,9 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 
-from .config import cache_dir
-
 import dagnote as core
+
+from .config import cache_dir
 
 OWN_CSS = Path(__file__).with_name("sphinx_dagnote.css")
 STATIC_NAMES = ("dagnote.css", "sphinx_dagnote.css")
