@@ -1,0 +1,114 @@
+"""Fence attributes: what an author may write after ```` ```dagnote ````.
+
+One parser for both hosts, so ``caption="…"`` means the same with and without
+SuperFences, and anything unsafe (ids, classes, widths) is refused before it reaches HTML.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+
+KNOWN_KEYS = ("caption", "alt", "id", "class", "width", "summary", "file")
+
+_ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_:.-]*$")
+_CLASS_RE = re.compile(r"^-?[A-Za-z_][A-Za-z0-9_-]*$")
+_WIDTH_RE = re.compile(r"^\d+(?:\.\d+)?(?:px|em|rem|%|ch|vw|pt|cm|mm|in)?$")
+_TRUE = {"", "true", "yes", "on", "1", "summary"}
+_FALSE = {"false", "no", "off", "0"}
+
+
+class FenceError(ValueError):
+    """An attribute the author wrote cannot be used; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class FenceOptions:
+    """Validated attributes of one dagnote fence (all text still unescaped)."""
+
+    caption: str | None = None
+    alt: str | None = None
+    id: str | None = None
+    classes: tuple[str, ...] = ()
+    width: str | None = None
+    summary: bool | None = None  # None: the site default
+    file: str | None = None
+
+
+def parse_header(header: str) -> tuple[dict[str, str], list[str], str | None]:
+    """Split the text after ``dagnote`` into key/values, ``.classes`` and ``#id``.
+
+    Accepts both ``caption="A" width=300`` and ``{#fig .wide caption="A"}``.
+    """
+    text = header.strip()
+    if text.startswith("{"):
+        if not text.endswith("}"):
+            raise FenceError("attribute list opened with '{' is not closed with '}'")
+        text = text[1:-1]
+    try:
+        words = shlex.split(text, posix=True)
+    except ValueError as exc:
+        raise FenceError(f"cannot read fence attributes: {exc}") from None
+    values: dict[str, str] = {}
+    classes: list[str] = []
+    ident: str | None = None
+    for word in words:
+        if word.startswith("."):
+            classes.append(word[1:])
+        elif word.startswith("#"):
+            ident = word[1:]
+        elif "=" in word:
+            key, _, value = word.partition("=")
+            values[key.strip()] = value
+        else:
+            values[word] = ""  # a bare flag such as ``summary``
+    return values, classes, ident
+
+
+def _flag(value: str) -> bool:
+    low = value.strip().lower()
+    if low in _TRUE:
+        return True
+    if low in _FALSE:
+        return False
+    raise FenceError(f"summary must be true or false, not {value!r}")
+
+
+def validate(
+    values: dict[str, str], classes: list[str] | tuple[str, ...] = (), ident: str | None = None
+) -> FenceOptions:
+    """Check every attribute; unknown keys are errors so typos do not pass silently."""
+    unknown = sorted(k for k in values if k not in KNOWN_KEYS)
+    if unknown:
+        known = ", ".join(KNOWN_KEYS)
+        raise FenceError(f"unknown fence attribute {unknown[0]!r} (known: {known})")
+    all_classes = list(classes)
+    if values.get("class"):
+        all_classes += values["class"].split()
+    for cls in all_classes:
+        if not _CLASS_RE.match(cls):
+            raise FenceError(f"invalid class name {cls!r}")
+    ident = values.get("id", ident)
+    if ident is not None and not _ID_RE.match(ident):
+        raise FenceError(f"invalid id {ident!r}: use letters, digits, '-', '_', ':', '.'")
+    width = values.get("width")
+    if width is not None:
+        width = width.strip()
+        if not _WIDTH_RE.match(width):
+            raise FenceError(f"invalid width {width!r}: use a number with px, em, rem or %")
+        if width[-1].isdigit():
+            width += "px"
+    summary = _flag(values["summary"]) if "summary" in values else None
+    file = values.get("file")
+    if file is not None and not file.strip():
+        raise FenceError("file= needs a path")
+    return FenceOptions(
+        caption=values.get("caption"),
+        alt=values.get("alt"),
+        id=ident,
+        classes=tuple(all_classes),
+        width=width,
+        summary=summary,
+        file=file.strip() if file else None,
+    )

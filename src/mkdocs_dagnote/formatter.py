@@ -1,0 +1,75 @@
+"""The HTML of a dagnote figure and of an error box.
+
+Everything an author wrote (caption, alt, ids, classes, messages) is escaped here, in
+one place; the SVG comes from the core and is inserted as is (it is made inline-ready
+there: no prolog, unique ids, role="img").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from markupsafe import Markup
+
+from .fence import FenceOptions
+
+_SVG_OPEN_RE = re.compile(r"<svg\b", re.IGNORECASE)
+_ARIA_RE = re.compile(r'\saria-label(?:ledby)?="[^"]*"')
+
+
+def inline_svg(svg: str, alt: str | None) -> Markup:
+    """The core's SVG, with the author's alt text as its accessible name.
+
+    ``aria-labelledby`` (the core's title/desc) would win over ``aria-label``, so it goes.
+    """
+    if alt:
+        m = _SVG_OPEN_RE.search(svg)
+        if m:
+            end = svg.find(">", m.end())
+            head = _ARIA_RE.sub("", svg[m.start() : end])
+            label = Markup(' aria-label="{}"').format(alt)
+            svg = svg[: m.start()] + head + label + svg[end:]
+    return Markup(svg)  # noqa: S704 - the core's sanitised SVG output
+
+
+def img_tag(url: str, alt: str) -> Markup:
+    """An ``<img>`` for diagrams written to files (``output: file``)."""
+    return Markup('<img src="{}" alt="{}" loading="lazy">').format(url, alt)
+
+
+def figure_html(
+    image: Markup, opts: FenceOptions, summary_lines: Sequence[str], show_summary: bool
+) -> str:
+    """``<figure class="dagnote-figure">`` (the core's CSS) with image, caption, summary."""
+    classes = " ".join(["dagnote-figure", *opts.classes])
+    attrs = Markup(' class="{}"').format(classes)
+    if opts.id:
+        attrs += Markup(' id="{}"').format(opts.id)
+    style = Markup(' style="width: {}"').format(opts.width) if opts.width else Markup("")
+    parts = [Markup("<figure{}>").format(attrs)]
+    parts.append(Markup('<div class="dagnote-image"{}>{}</div>').format(style, image))
+    if opts.caption:
+        parts.append(Markup("<figcaption>{}</figcaption>").format(opts.caption))
+    if show_summary and summary_lines:
+        items = Markup("").join(Markup("<li>{}</li>").format(line) for line in summary_lines)
+        parts.append(Markup('<ul class="dagnote-summary">{}</ul>').format(items))
+    parts.append(Markup("</figure>"))
+    return str(Markup("").join(parts))
+
+
+def error_html(messages: Sequence[str], source: str | None = None) -> str:
+    """A visible box in place of a diagram that could not be drawn.
+
+    Uses Material's ``admonition failure`` classes so it looks native there, and the
+    plugin's own CSS elsewhere.
+    """
+    items = Markup("").join(Markup("<li><code>{}</code></li>").format(m) for m in messages)
+    body = Markup(
+        '<div class="dagnote-error admonition failure" role="alert">'
+        '<p class="admonition-title">dagnote: this diagram could not be drawn</p>'
+        "<ul>{}</ul>"
+    ).format(items)
+    if source:
+        body += Markup('<pre class="dagnote-source"><code>{}</code></pre>').format(source)
+    return str(body + Markup("</div>"))

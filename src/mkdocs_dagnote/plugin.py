@@ -1,0 +1,201 @@
+"""``plugins: [dagnote]``: the whole MkDocs integration in one line of ``mkdocs.yml``.
+
+Registers the fence (SuperFences custom fence when the site uses SuperFences, the plain
+extension otherwise), renders every page's diagrams in one batch before any page is
+converted, keeps the cache in the project, writes diagrams inline or as files, adds the
+stylesheet, prunes unused cache entries and reports problems as ``docs/page.md:LINE``.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+import dagnote
+
+from . import FENCE_NAME
+from .extension import DagnoteExtension
+from .fence import FenceError, parse_header, validate
+from .paths import IncludeError, read_include
+from .renderer import PageContext, Settings, SiteRenderer
+from .scan import Fence, scan
+from .superfences import fence_format, fence_validator
+
+log = logging.getLogger("mkdocs.plugins.dagnote")
+
+SUPERFENCES = "pymdownx.superfences"
+CORE_CSS = "assets/dagnote/dagnote.css"
+SITE_CSS = "assets/dagnote/mkdocs-dagnote.css"
+
+
+class DagnotePluginConfig(base.Config):
+    """``plugins: - dagnote: {…}`` options."""
+
+    cache_dir = c.Type(str, default=".dagnote-cache")
+    output = c.Choice(("inline", "file"), default="inline")
+    summary = c.Type(bool, default=False)
+    engine = c.Type(str, default="graphviz-pure")
+    direction = c.Optional(c.Choice(("TB", "LR", "BT", "RL")))
+    font_size = c.Type((int, float), default=14.0)
+    timeout = c.Type((int, float), default=30.0)
+    on_error = c.Choice(("warn", "raise"), default="warn")
+    prune_cache = c.Type(bool, default=True)
+    css = c.Type(bool, default=True)
+
+
+class DagnotePlugin(BasePlugin[DagnotePluginConfig]):
+    """Batch-renders dagnote fences for the whole site."""
+
+    def __init__(self) -> None:
+        self.renderer: SiteRenderer | None = None
+        self.fences: dict[str, list[Fence]] = {}
+        self.dirty = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup keeps this instance across `mkdocs serve` rebuilds.
+        self.dirty = dirty
+
+    # -- configuration ------------------------------------------------------------------
+    @event_priority(-50)  # after other plugins have added their extensions
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        project = Path(config.config_file_path or ".").resolve().parent
+        cache_dir = self.config.cache_dir
+        settings = Settings(
+            cache_dir=(project / cache_dir) if cache_dir else None,
+            output=self.config.output,
+            summary=self.config.summary,
+            on_error="raise" if self.config.on_error == "raise" else "box",
+            base_dir=Path(config.docs_dir).resolve(),
+            project_dir=project,
+            options=dagnote.RenderOptions(
+                engine=self.config.engine,
+                direction=self.config.direction,
+                font_size=float(self.config.font_size),
+                timeout=float(self.config.timeout),
+            ),
+        )
+        self.renderer = SiteRenderer(settings)
+        self.fences = {}
+        self._register_fence(config)
+        if self.config.css:
+            config.extra_css.extend(css for css in (CORE_CSS, SITE_CSS)
+                                    if css not in config.extra_css)
+        return config
+
+    def _register_fence(self, config: MkDocsConfig) -> None:
+        """SuperFences custom fence if the site uses SuperFences, else our extension."""
+        exts = config.markdown_extensions
+        # a `- dagnote` entry is replaced by the plugin's own instance (shared renderer)
+        exts[:] = [e for e in exts if not (isinstance(e, str) and e == FENCE_NAME)]
+        config.mdx_configs.pop(FENCE_NAME, None)
+        uses_superfences = SUPERFENCES in exts
+        if uses_superfences:
+            sf = config.mdx_configs.setdefault(SUPERFENCES, {})
+            fences = sf.setdefault("custom_fences", [])
+            fences[:] = [f for f in fences if f.get("name") != FENCE_NAME]
+            fences.append({"name": FENCE_NAME, "class": FENCE_NAME,
+                           "validator": fence_validator, "format": fence_format})
+        exts.append(DagnoteExtension(renderer=self.renderer, fences=not uses_superfences))
+
+    # -- one batch before any page is converted -------------------------------------------
+    @event_priority(-50)  # after plugins that add pages in on_files/on_nav
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        # MkDocs converts every page's Markdown before on_env: on_nav is the last moment
+        # at which all pages are known and none is converted yet.
+        assert self.renderer is not None
+        sources: list[str] = []
+        for file in files.documentation_pages():
+            try:
+                text = file.content_string
+            except (OSError, UnicodeDecodeError):
+                continue  # MkDocs reports unreadable pages itself
+            found = scan(text)
+            self.fences[file.src_uri] = found
+            sources.extend(self._fence_sources(found))
+        count = self.renderer.prefetch(sources)
+        log.debug("dagnote: rendered %d diagram(s) in one batch", count)
+        return nav
+
+    def _fence_sources(self, found: list[Fence]) -> list[str]:
+        """Each fence's diagram, reading file= diagrams too (errors are reported later)."""
+        assert self.renderer is not None
+        out: list[str] = []
+        for fence in found:
+            try:
+                opts = validate(*parse_header(fence.header))
+            except FenceError:
+                opts = None
+            if opts is not None and opts.file and self.renderer.settings.base_dir:
+                try:
+                    out.append(read_include(opts.file, self.renderer.settings.base_dir)[1])
+                except IncludeError:
+                    pass
+            elif fence.source.strip():
+                out.append(fence.source)
+        return out
+
+    # -- each page ----------------------------------------------------------------------
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        assert self.renderer is not None
+        file = page.file
+        found = self.fences.get(file.src_uri)
+        if found is None:  # a page added after on_env (another plugin): scan it now
+            found = scan(markdown)
+            self.renderer.prefetch(self._fence_sources(found))
+        path = Path(file.abs_src_path) if file.abs_src_path else Path(file.src_uri)
+        if not file.abs_src_path:  # generated page: name it in docs_dir for messages
+            path = Path(config.docs_dir) / file.src_uri
+        offset = 0
+        try:
+            raw = file.content_string
+            if raw.endswith(markdown) and markdown:
+                offset = raw[: len(raw) - len(markdown)].count("\n")
+        except (OSError, UnicodeDecodeError):
+            pass
+        self.renderer.page = PageContext(
+            path=self.renderer.display_path(path), fences=list(found), url=page.url, offset=offset
+        )
+        return markdown
+
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        if self.renderer is not None:
+            self.renderer.page = None
+        return html
+
+    # -- after the build ------------------------------------------------------------------
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if self.config.css:
+            for uri, path in ((CORE_CSS, dagnote.stylesheet_path()), (SITE_CSS, _site_css())):
+                if files.get_file_from_path(uri) is None:
+                    files.append(File.generated(config, uri, abs_src_path=str(path)))
+        return files
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        assert self.renderer is not None
+        site = Path(config.site_dir)
+        for rel, data in self.renderer.assets.items():
+            target = site / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not target.exists() or target.read_bytes() != data:
+                target.write_bytes(data)
+        if self.config.prune_cache and not self.dirty and self.renderer.cache is not None:
+            removed = self.renderer.cache.prune()  # keeps what this build looked up
+            if removed:
+                log.info("dagnote: pruned %d unused cache entr%s", removed,
+                         "y" if removed == 1 else "ies")
+
+
+def _site_css() -> Path:
+    return Path(__file__).with_name("mkdocs-dagnote.css")

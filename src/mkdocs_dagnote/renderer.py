@@ -1,0 +1,222 @@
+"""One build's diagrams: batch rendering, lookup, reporting and the HTML of each fence.
+
+Shared by the Markdown extension, the SuperFences fence and the plugin so that all three
+render, cache, locate errors and escape exactly the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from markupsafe import Markup
+
+import dagnote
+
+from .fence import FenceError, FenceOptions
+from .formatter import error_html, figure_html, img_tag, inline_svg
+from .paths import IncludeError, read_include
+from .scan import Fence
+
+log = logging.getLogger("mkdocs.plugins.dagnote")
+
+Output = Literal["inline", "file"]
+OnError = Literal["box", "raise"]
+
+
+class DiagramFailure(Exception):
+    """Raised instead of drawing an error box when ``on_error`` is ``"raise"``."""
+
+
+def normalized(source: str) -> str:
+    """A diagram's text the same however a host hands it over.
+
+    Tabs expanded as Python-Markdown does, no trailing blanks or blank lines; leading blank
+    lines are kept so diagnostic lines still count from the fence's first content line.
+    """
+    lines = [line.rstrip() for line in source.expandtabs(4).splitlines()]
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines)
+
+
+@dataclass
+class Settings:
+    """How the site wants its diagrams (from the plugin or extension config)."""
+
+    cache_dir: Path | None = None
+    output: Output = "inline"
+    summary: bool = False
+    on_error: OnError = "box"
+    base_dir: Path | None = None  # where file= paths live (docs_dir); None: file= refused
+    project_dir: Path = field(default_factory=Path.cwd)  # paths in messages are relative to it
+    options: dagnote.RenderOptions = field(default_factory=dagnote.RenderOptions)
+    assets_dir: str = "assets/dagnote"
+
+
+@dataclass
+class PageContext:
+    """The page being converted: where its fences are in the host file."""
+
+    path: str  # shown in messages, e.g. ``docs/bad.md``
+    fences: list[Fence] = field(default_factory=list)
+    url: str | None = None  # page URL, for relative links to diagram files
+    offset: int = 0  # host-file lines before the Markdown the converter sees (front matter)
+    _taken: set[int] = field(default_factory=set)
+
+    def locate(self, source: str, md_line: int | None = None) -> int | None:
+        """Host-file line of the fence's first content line, or None if unknown.
+
+        Matches the scanned fences by text (first unused one wins), so it works even when
+        SuperFences gives no position; falls back to the converter's own line count.
+        """
+        key = normalized(source)
+        candidates = [
+            (i, f) for i, f in enumerate(self.fences)
+            if i not in self._taken and normalized(f.source) == key
+        ]
+        if md_line is not None:
+            for i, f in candidates:
+                if f.line == md_line + self.offset:
+                    self._taken.add(i)
+                    return f.line
+        if candidates:
+            i, f = candidates[0]
+            self._taken.add(i)
+            return f.line
+        return None if md_line is None else md_line + self.offset
+
+
+class SiteRenderer:
+    """Renders diagrams for one build and turns each fence into HTML."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.cache = dagnote.Cache(settings.cache_dir) if settings.cache_dir else None
+        self.results: dict[str, dagnote.Rendered] = {}
+        self.used: set[str] = set()
+        self.assets: dict[str, bytes] = {}
+        self.page: PageContext | None = None
+        self.problems = 0
+
+    # -- rendering -------------------------------------------------------------------
+    def prefetch(self, sources: Iterable[str]) -> int:
+        """Render every not-yet-known diagram in ONE core call; returns how many."""
+        todo = list(dict.fromkeys(normalized(s) for s in sources))
+        todo = [s for s in todo if s not in self.results]
+        if not todo:
+            return 0
+        try:
+            rendered = dagnote.render_many(todo, self.settings.options, self.cache)
+        except Exception as exc:  # the core promises not to raise; do not lose a build if it does
+            log.warning("dagnote: batch rendering failed (%s); rendering one by one", exc)
+            return 0
+        self.results.update(zip(todo, rendered, strict=True))
+        return len(todo)
+
+    def rendered(self, source: str) -> dagnote.Rendered:
+        """The rendering of ``source``: from the batch, or rendered now if it was missed."""
+        source = normalized(source)
+        self.used.add(source)
+        if source not in self.results:
+            self.results[source] = dagnote.render_many(
+                [source], self.settings.options, self.cache
+            )[0]
+        return self.results[source]
+
+    # -- locating --------------------------------------------------------------------
+    def display_path(self, path: Path) -> str:
+        """``docs/page.md`` style: relative to the project, with forward slashes."""
+        try:
+            rel = os.path.relpath(path, self.settings.project_dir)
+        except ValueError:
+            rel = str(path)
+        return rel.replace(os.sep, "/")
+
+    def include(self, opts: FenceOptions) -> tuple[str, Path]:
+        """Read a ``file=`` diagram, confined to the docs directory."""
+        if self.settings.base_dir is None:
+            raise IncludeError("file= is disabled: no docs directory is configured")
+        assert opts.file is not None
+        path, text = read_include(opts.file, self.settings.base_dir)
+        return text, path
+
+    # -- the HTML of one fence --------------------------------------------------------
+    def html(
+        self,
+        source: str,
+        opts: FenceOptions | FenceError,
+        md_line: int | None = None,
+    ) -> str:
+        """Figure (or error box) for one fence; problems go to the MkDocs log."""
+        page = self.page
+        page_path = page.path if page else "<markdown>"
+        line = page.locate(source, md_line) if page else md_line
+        where = f"{page_path}:{line}" if line is not None else page_path
+        if isinstance(opts, FenceError):
+            return self._fail([f"{where}: error: {opts}"], source)
+        diag_path, offset, suffix = page_path, (line - 1) if line is not None else None, ""
+        if opts.file:
+            if source.strip():
+                return self._fail(
+                    [f"{where}: error: a fence with file= must be empty (use one or the other)"],
+                    source,
+                )
+            try:
+                source, path = self.include(opts)
+            except IncludeError as exc:
+                return self._fail([f"{where}: error: {exc}"], None)
+            diag_path, offset, suffix = self.display_path(path), 0, f" (included from {where})"
+        source = normalized(source)
+        result = self.rendered(source)
+        messages = []
+        for d in result.diagnostics:
+            if offset is None:
+                text = d.format(f"{diag_path} (diagram line {d.line})")
+            else:
+                text = d.shifted(offset).format(diag_path)
+            messages.append(text + suffix)
+        if result.engine_error:
+            messages.append(f"{where}: error: the engine failed: {result.engine_error}")
+        if result.output is None:
+            if not messages:
+                messages.append(f"{where}: error: the diagram produced no image")
+            return self._fail(messages, source)
+        for text in messages:  # warnings of a drawn diagram (lint): report, still draw
+            self._report(text)
+        return self._figure(result, opts)
+
+    def _figure(self, result: dagnote.Rendered, opts: FenceOptions) -> str:
+        assert result.output is not None
+        summary = result.summary.lines()
+        show = self.settings.summary if opts.summary is None else opts.summary
+        if self.settings.output == "file":
+            name = hashlib.sha256(result.output).hexdigest()[:20] + ".svg"
+            rel = f"{self.settings.assets_dir.strip('/')}/{name}"
+            self.assets[rel] = result.output
+            image: Markup = img_tag(self._url(rel), opts.alt or result.summary.text())
+        else:
+            image = inline_svg(result.output.decode("utf-8"), opts.alt)
+        return figure_html(image, opts, summary, show)
+
+    def _url(self, rel: str) -> str:
+        from mkdocs.utils import get_relative_url  # only needed for file output in MkDocs
+
+        page_url = self.page.url if self.page and self.page.url is not None else ""
+        return get_relative_url(rel, page_url) if page_url else rel
+
+    def _report(self, message: str) -> None:
+        self.problems += 1
+        log.warning(message)
+
+    def _fail(self, messages: list[str], source: str | None) -> str:
+        if self.settings.on_error == "raise":
+            raise DiagramFailure("\n".join(messages))
+        for text in messages:
+            self._report(text)
+        return error_html(messages, source)

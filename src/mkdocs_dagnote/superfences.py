@@ -1,0 +1,94 @@
+"""A ``pymdownx.superfences`` custom fence for dagnote.
+
+Sites that use SuperFences (most Material sites) cannot use the plain extension for
+fences inside admonitions, tabs or lists. In ``mkdocs.yml``::
+
+    markdown_extensions:
+      - pymdownx.superfences:
+          custom_fences:
+            - name: dagnote
+              class: dagnote
+              validator: !!python/name:mkdocs_dagnote.superfences.fence_validator
+              format: !!python/name:mkdocs_dagnote.superfences.fence_format
+
+(the plugin adds this entry itself). Problems raise ``SuperFencesException`` so that a
+broken diagram is never silently shown as a code block; under the plugin they become an
+error box plus a warning instead (``--strict`` still fails).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markdown import Markdown
+from pymdownx.superfences import SuperFencesException
+
+from .fence import FenceError, validate
+from .renderer import DiagramFailure, Settings, SiteRenderer
+
+_fallback: SiteRenderer | None = None
+
+
+def _renderer(md: Markdown) -> SiteRenderer:
+    """The plugin's renderer if it installed one on ``md``, else a raising default."""
+    global _fallback
+    shared = getattr(md, "dagnote_renderer", None)
+    if isinstance(shared, SiteRenderer):
+        return shared
+    if _fallback is None:
+        _fallback = SiteRenderer(Settings(on_error="raise"))
+    return _fallback
+
+
+def fence_validator(
+    language: str,
+    inputs: dict[str, str],
+    options: dict[str, Any],
+    attrs: dict[str, str],
+    md: Markdown,
+) -> bool:
+    """Accept the fence and keep its attributes; never let a bad one fall back to code."""
+    try:
+        options["dagnote"] = validate(inputs)
+    except FenceError as exc:
+        if _renderer(md).settings.on_error == "raise":
+            raise SuperFencesException(f"dagnote fence: {exc}") from exc
+        options["dagnote"] = exc  # shown as an error box (located) by the formatter
+    return True
+
+
+def fence_format(
+    src: str,
+    language: str,
+    class_name: str,
+    options: dict[str, Any],
+    md: Markdown,
+    **kwargs: Any,
+) -> str:
+    """Render one fence; ``{#id .class}`` from the brace form are merged in."""
+    opts = options.get("dagnote")
+    if opts is None:
+        opts = validate({})
+    classes = [c for c in kwargs.get("classes", []) if c != class_name]
+    if not isinstance(opts, FenceError) and (classes or kwargs.get("id_value")):
+        try:
+            merged = dict(_as_values(opts))
+            opts = validate(merged, classes, kwargs.get("id_value") or None)
+        except FenceError as exc:
+            opts = exc
+    try:
+        return _renderer(md).html(src, opts)
+    except DiagramFailure as exc:
+        raise SuperFencesException(str(exc)) from exc
+
+
+def _as_values(opts: Any) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for key in ("caption", "alt", "id", "width", "file"):
+        if getattr(opts, key) is not None:
+            values[key] = getattr(opts, key)
+    if opts.classes:
+        values["class"] = " ".join(opts.classes)
+    if opts.summary is not None:
+        values["summary"] = "true" if opts.summary else "false"
+    return values
