@@ -28,7 +28,7 @@ def inline_svg(svg: str, alt: str | None) -> Markup:
         if m:
             end = svg.find(">", m.end())
             head = _ARIA_RE.sub("", svg[m.start() : end])
-            label = Markup(' aria-label="{}"').format(alt)
+            label = str(Markup(' aria-label="{}"').format(alt))  # str: no re-escaping below
             svg = svg[: m.start()] + head + label + svg[end:]
     return Markup(svg)  # noqa: S704 - the core's sanitised SVG output
 

@@ -157,7 +157,8 @@ class SiteRenderer:
         page = self.page
         page_path = page.path if page else "<markdown>"
         line = page.locate(source, md_line) if page else md_line
-        where = f"{page_path}:{line}" if line is not None else page_path
+        # fence-level problems (attributes, file=) point at the opening fence line
+        where = f"{page_path}:{line - 1}" if line is not None else page_path
         if isinstance(opts, FenceError):
             return self._fail([f"{where}: error: {opts}"], source)
         diag_path, offset, suffix = page_path, (line - 1) if line is not None else None, ""

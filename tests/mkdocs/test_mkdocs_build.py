@@ -1,0 +1,227 @@
+"""Real ``mkdocs build`` runs: plain MkDocs, the plain extension, errors, cache, output."""
+
+from __future__ import annotations
+
+import logging
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from mkdocs.exceptions import Abort
+from mkdocs_helpers import Site, build_site, page, write
+
+import dagnote
+
+CLASSIFIER = """\
+x, y ~ (X, Y)
+x -> [f*] -> y'
+y', y -> (ce) -> loss
+min loss
+"""
+
+PLAIN_YML = """
+site_name: plain
+theme: mkdocs
+plugins:
+  - dagnote
+"""
+
+BAD_MD = f"""
+---
+title: Bad
+---
+# Bad page
+
+Before the broken diagram.
+
+```dagnote caption="ok"
+{CLASSIFIER}```
+
+```dagnote
+x ~ X
+x -> [f*] -> y
+y -> (+) -> y
+min y
+```
+
+Text after the broken diagram survives.
+"""
+BAD_LINE = 18  # `y -> (+) -> y` in docs/bad.md (front matter counted)
+
+
+def test_plain_mkdocs_plugin(make_site: Site) -> None:
+    root = make_site({
+        "mkdocs.yml": PLAIN_YML,
+        "docs/index.md": f"""
+            # Home
+
+            ```dagnote caption="A <classifier> & co" alt="Classifier" id="fig-1" width=240
+            {CLASSIFIER}```
+
+            ```python
+            print("plain code stays code")
+            ```
+            """.replace("\n            ", "\n"),
+    })
+    site = build_site(root, strict=True)
+    html = page(site)
+    assert '<figure class="dagnote-figure" id="fig-1">' in html
+    assert '<div class="dagnote-image" style="width: 240px"><svg' in html
+    assert 'aria-label="Classifier"' in html
+    assert "<figcaption>A &lt;classifier&gt; &amp; co</figcaption>" in html
+    assert "plain code stays code" in html and "language-python" in html
+    assert "```dagnote" not in html
+    # the core's theme CSS and the plugin's CSS are shipped and linked
+    assert (site / "assets/dagnote/dagnote.css").read_text() == \
+        dagnote.stylesheet_path().read_text()
+    assert (site / "assets/dagnote/mkdocs-dagnote.css").is_file()
+    assert 'href="assets/dagnote/dagnote.css"' in html
+    assert (root / ".dagnote-cache").is_dir()
+
+
+def test_plain_extension_without_plugin(make_site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_site({
+        "mkdocs.yml": """
+            site_name: ext
+            theme: mkdocs
+            markdown_extensions:
+              - dagnote:
+                  cache_dir: .cache-ext
+                  summary: true
+            """,
+        "docs/index.md": f"# Ext\n\n```dagnote caption='from the extension'\n{CLASSIFIER}```\n",
+        "docs/diagrams/d.dag": CLASSIFIER,
+    })
+    monkeypatch.chdir(root)
+    html = page(build_site(root, strict=True))
+    assert "<figcaption>from the extension</figcaption>" in html
+    assert '<ul class="dagnote-summary"><li>Data: (X, Y).</li>' in html
+    assert (root / ".cache-ext").is_dir()
+
+
+def _bad_site(make_site: Site) -> Path:
+    return make_site({
+        "mkdocs.yml": PLAIN_YML,
+        "docs/index.md": f"# Home\n\n```dagnote\n{CLASSIFIER}```\n",
+        "docs/bad.md": BAD_MD,
+    })
+
+
+def test_broken_fence_warns_with_host_line_and_keeps_page(
+    make_site: Site, caplog: pytest.LogCaptureFixture
+) -> None:
+    root = _bad_site(make_site)
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.dagnote"):
+        site = build_site(root)
+    warnings = [r.getMessage() for r in caplog.records if r.name == "mkdocs.plugins.dagnote"]
+    assert len(warnings) == 1, warnings
+    assert warnings[0].startswith(f"docs/bad.md:{BAD_LINE}:"), warnings
+    assert "cycle" in warnings[0]
+    html = page(site, "bad")
+    assert "Before the broken diagram." in html
+    assert "Text after the broken diagram survives." in html
+    assert html.count('class="dagnote-figure"') == 1  # the good one is still drawn
+    assert 'class="dagnote-error admonition failure"' in html
+    assert f"docs/bad.md:{BAD_LINE}:" in html
+    assert "<figure" in page(site)  # other pages unaffected
+
+
+def test_broken_fence_fails_strict_build(make_site: Site) -> None:
+    root = _bad_site(make_site)
+    with pytest.raises(Abort):
+        build_site(root, strict=True)
+
+
+def test_broken_fence_cli_strict_subprocess(make_site: Site) -> None:
+    """The real command line: non-zero exit with --strict, the warning names bad.md:LINE."""
+    root = _bad_site(make_site)
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml")]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode != 0
+    assert re.search(rf"WARNING\s+-\s+docs/bad\.md:{BAD_LINE}:\d+: error: .*cycle", proc.stderr)
+    proc = subprocess.run(cmd[:4] + cmd[5:], capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr
+
+
+def _snapshot(cache: Path) -> dict[str, float]:
+    return {str(p): p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()}
+
+
+def test_second_build_runs_engine_zero_times_and_prunes(make_site: Site) -> None:
+    root = make_site({
+        "mkdocs.yml": PLAIN_YML,
+        "docs/index.md": f"# A\n\n```dagnote\n{CLASSIFIER}```\n",
+        "docs/two.md": "# B\n\n```dagnote\nz ~ N(0, 1)\nz -> [g*] -> x\nmin x\n```\n"
+                       "\n```dagnote\nx ~ X\nx -> [h*] -> y\nmin y\n```\n",
+    })
+    before = dagnote.engine_runs()
+    build_site(root)
+    assert dagnote.engine_runs() - before == 1  # three diagrams, ONE batch
+    cache = root / ".dagnote-cache"
+    snap = _snapshot(cache)
+    assert len(snap) == 3
+    before = dagnote.engine_runs()
+    build_site(root)
+    assert dagnote.engine_runs() == before
+    assert _snapshot(cache) == snap  # nothing rewritten, nothing new
+
+    write(root, {"docs/two.md": "# B\n\n```dagnote\nx ~ X\nx -> [h*] -> y\nmin y\n```\n"})
+    build_site(root)
+    assert dagnote.engine_runs() == before  # the remaining diagrams are all cache hits
+    assert len(_snapshot(cache)) == 2  # the removed diagram's entry is pruned
+
+
+def test_output_file_writes_svgs_and_relative_links(make_site: Site) -> None:
+    root = make_site({
+        "mkdocs.yml": PLAIN_YML.replace("- dagnote", "- dagnote:\n      output: file"),
+        "docs/index.md": f"# A\n\n```dagnote alt='the classifier'\n{CLASSIFIER}```\n",
+        "docs/sub/page.md": f"# B\n\n```dagnote\n{CLASSIFIER}```\n",
+    })
+    site = build_site(root, strict=True)
+    src = re.search(r'<img src="([^"]+)" alt="the classifier"', page(site)).group(1)
+    assert src.startswith("assets/dagnote/") and src.endswith(".svg")
+    assert (site / src).read_text().startswith("<svg")
+    sub = re.search(r'<img src="([^"]+)" alt="Data: ', page(site, "sub/page")).group(1)
+    assert sub == "../../" + src
+    assert "<svg" not in page(site)
+
+
+def test_file_attribute_is_confined_to_docs(make_site: Site) -> None:
+    root = make_site({
+        "mkdocs.yml": PLAIN_YML,
+        "docs/index.md": """
+            # Inc
+
+            ```dagnote file="diagrams/ok.dag" caption="included"
+            ```
+
+            ```dagnote file="../secret.dag"
+            ```
+
+            ```dagnote file="/etc/passwd"
+            ```
+
+            ```dagnote file="diagrams/broken.dag"
+            ```
+            """.replace("\n            ", "\n"),
+        "docs/diagrams/ok.dag": CLASSIFIER,
+        "docs/diagrams/broken.dag": "x ~ X\nx -> x\n",
+        "secret.dag": "secret ~ S\n",
+    })
+    records: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda r: records.append(r.getMessage())  # type: ignore[method-assign]
+    logging.getLogger("mkdocs.plugins.dagnote").addHandler(handler)
+    try:
+        html = page(build_site(root))
+    finally:
+        logging.getLogger("mkdocs.plugins.dagnote").removeHandler(handler)
+    assert "<figcaption>included</figcaption>" in html
+    assert "secret" not in html.replace("../secret.dag", "")
+    assert any(m.startswith("docs/index.md:6: error: file='../secret.dag'") for m in records)
+    assert any("/etc/passwd" in m and "absolute" in m for m in records)
+    assert any(m.startswith("docs/diagrams/broken.dag:2:") and "docs/index.md:12" in m
+               for m in records), records

@@ -1,0 +1,74 @@
+"""Fence attributes, fence scanning, file= confinement and HTML escaping."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from mkdocs_dagnote.fence import FenceError, FenceOptions, parse_header, validate
+from mkdocs_dagnote.formatter import error_html, figure_html, inline_svg
+from mkdocs_dagnote.paths import IncludeError, resolve_include
+from mkdocs_dagnote.scan import scan
+
+
+def test_header_forms_agree() -> None:
+    plain = validate(*parse_header('caption="A b" width=300 summary'))
+    brace = validate(*parse_header('{ #fig .wide caption="A b" width="300px" summary="yes" }'))
+    assert plain.caption == brace.caption == "A b"
+    assert plain.width == brace.width == "300px"
+    assert plain.summary is brace.summary is True
+    assert brace.id == "fig" and brace.classes == ("wide",)
+
+
+@pytest.mark.parametrize(
+    "header",
+    ['bogus="1"', 'id="a b"', 'id="x\\"onclick"', 'class="a<b"', 'width="1px;color:red"',
+     'summary="maybe"', 'caption="unterminated', "{ caption='x'"],
+)
+def test_bad_attributes_are_refused(header: str) -> None:
+    with pytest.raises(FenceError):
+        validate(*parse_header(header))
+
+
+def test_scan_lines_indentation_and_nesting() -> None:
+    text = (
+        "# t\n\n```dagnote\nx ~ X\n```\n\n"  # content on line 4
+        "````markdown\n```dagnote\nnot a diagram\n```\n````\n\n"  # an example, skipped
+        "!!! note\n\n    ```dagnote caption=\"c\"\n    y ~ Y\n    ```\n"  # line 16
+    )
+    fences = scan(text)
+    assert [(f.line, f.source, f.header) for f in fences] == [
+        (4, "x ~ X", ""), (16, "y ~ Y", 'caption="c"')
+    ]
+
+
+def test_include_is_confined(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "d").mkdir(parents=True)
+    (docs / "d" / "ok.dag").write_text("x ~ X\n")
+    (tmp_path / "secret.dag").write_text("s ~ S\n")
+    assert resolve_include("d/ok.dag", docs) == (docs / "d" / "ok.dag").resolve()
+    for bad in ["../secret.dag", "d/../../secret.dag", str(tmp_path / "secret.dag"),
+                "/etc/passwd", "C:\\x.dag", "missing.dag"]:
+        with pytest.raises(IncludeError):
+            resolve_include(bad, docs)
+    os.symlink(tmp_path / "secret.dag", docs / "link.dag")
+    with pytest.raises(IncludeError, match="outside"):
+        resolve_include("link.dag", docs)
+
+
+def test_everything_user_written_is_escaped() -> None:
+    opts = FenceOptions(caption='<script>alert(1)</script>', alt='a "quoted" <b>', id="f1",
+                        classes=("wide",), width="50%")
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" aria-labelledby="t d"><title>t</title></svg>'
+    html = figure_html(inline_svg(svg, opts.alt), opts, ["Data: <X>."], True)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert 'aria-label="a &#34;quoted&#34; &lt;b&gt;"' in html
+    assert "aria-labelledby" not in html  # it would override the author's alt
+    assert "<li>Data: &lt;X&gt;.</li>" in html
+    assert '<figure class="dagnote-figure wide" id="f1">' in html
+    assert "<svg xmlns" in html  # the core's SVG itself is not escaped
+    box = error_html(["docs/a.md:3:1: error: <oops>"], "x -> <y>")
+    assert "&lt;oops&gt;" in box and "x -&gt; &lt;y&gt;" in box
