@@ -23,7 +23,7 @@ def add_static(app: Sphinx) -> None:
     """``builder-inited``: stage both stylesheets and link them from every HTML page."""
     if app.builder.format != "html":
         return
-    staging = cache_dir(app) / "static"  # outside outdir, unlike doctreedir may be
+    staging = cache_dir(app.builder) / "static"  # outside outdir, unlike doctreedir may be
     staging.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(core.stylesheet_path(), staging / "dagnote.css")
     shutil.copyfile(OWN_CSS, staging / "sphinx_dagnote.css")

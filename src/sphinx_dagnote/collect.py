@@ -73,22 +73,22 @@ def image_format(builder: Builder) -> str | None:
     return None
 
 
-def options(app: Sphinx, fmt: str, direction: str | None) -> core.RenderOptions:
-    config = app.config
+def options(builder: Builder, fmt: str, direction: str | None) -> core.RenderOptions:
+    config = builder.config
     return core.RenderOptions(engine=config.dagnote_engine, format=fmt,  # type: ignore[arg-type]
                               direction=direction, timeout=float(config.dagnote_timeout),
                               font_size=float(config.dagnote_font_size))
 
 
 Key = tuple[str, "str | None", str]
-_RESULTS: weakref.WeakKeyDictionary[Sphinx, dict[Key, core.Rendered]] = (
+_RESULTS: weakref.WeakKeyDictionary[Builder, dict[Key, core.Rendered]] = (
     weakref.WeakKeyDictionary())
 
 
 def render_all(app: Sphinx, builder: Builder) -> None:
     """``write-started``: render every diagram of the project that the cache lacks."""
     fmt = image_format(builder)
-    results = _RESULTS.setdefault(app, {})
+    results = _RESULTS.setdefault(builder, {})
     if fmt is None:
         return
     entries = [e for doc in sorted(_registry(app.env)) for e in _registry(app.env)[doc]]
@@ -97,11 +97,11 @@ def render_all(app: Sphinx, builder: Builder) -> None:
         sources = groups.setdefault(e.direction, [])
         if (e.source, e.direction, fmt) not in results and e.source not in sources:
             sources.append(e.source)
-    cache = core.Cache(cache_dir(app))
+    cache = core.Cache(cache_dir(builder))
     for direction, sources in groups.items():
         if not sources:
             continue
-        rendered = _safe_render_many(sources, options(app, fmt, direction), cache)
+        rendered = _safe_render_many(sources, options(builder, fmt, direction), cache)
         for source, result in zip(sources, rendered, strict=True):
             results[(source, direction, fmt)] = result
     _report_engine_errors(entries, results, fmt)
@@ -127,12 +127,12 @@ def _report_engine_errors(entries: Iterable[Entry], results: dict[Key, core.Rend
                            location=e.location)
 
 
-def rendered(app: Sphinx, node: dagnote, fmt: str) -> core.Rendered:
+def rendered(builder: Builder, node: dagnote, fmt: str) -> core.Rendered:
     """The image of a node; renders it alone only if the batch somehow missed it."""
     key = (node["source"], node["direction"], fmt)
-    results = _RESULTS.setdefault(app, {})
+    results = _RESULTS.setdefault(builder, {})
     if key not in results:
-        cache = core.Cache(cache_dir(app))
+        cache = core.Cache(cache_dir(builder))
         results[key] = _safe_render_many([node["source"]],
-                                         options(app, fmt, node["direction"]), cache)[0]
+                                         options(builder, fmt, node["direction"]), cache)[0]
     return results[key]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sphinx.application import Sphinx
+from sphinx.builders import Builder
 from sphinx.config import ENUM, Config
 from sphinx.util import logging
 
@@ -92,9 +93,9 @@ def validate(app: Sphinx, config: Config) -> None:
         config.dagnote_timeout = 30.0
 
 
-def cache_dir(app: Sphinx) -> Path:
+def cache_dir(builder: Builder) -> Path:
     """Where rendered images are cached: one directory shared by every builder."""
-    configured = app.config.dagnote_cache_dir
+    configured = builder.config.dagnote_cache_dir
     if configured:
-        return (Path(app.confdir) / configured).resolve()
-    return (Path(app.outdir).parent / ".dagnote-cache").resolve()
+        return (Path(builder.confdir) / configured).resolve()
+    return (Path(builder.outdir).parent / ".dagnote-cache").resolve()

@@ -40,7 +40,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def _div_attrs(node: dagnote) -> str:
     classes = list(node["classes"])
-    if node["align"]:
+    if node["align"] and not isinstance(node.parent, nodes.figure):  # the figure aligns
         classes.append(f"align-{node['align']}")
     style = ""
     if node["width"]:
@@ -70,7 +70,7 @@ def _label_root(svg: str, escaped_alt: str) -> str:
 
 def visit_html(self: HTML5Translator, node: dagnote) -> None:
     """Embed the SVG (or link it) with the alt text; an engine failure shows a box."""
-    result = collect.rendered(self.builder.app, node, "svg")
+    result = collect.rendered(self.builder, node, "svg")
     if result.output is None:
         self.body.append(_error_html(result.engine_error or "no image", node["location"]))
         raise nodes.SkipNode
@@ -91,7 +91,7 @@ def visit_html(self: HTML5Translator, node: dagnote) -> None:
 
 def visit_latex(self: LaTeXTranslator, node: dagnote) -> None:
     """Write a PDF next to the .tex and include it, no wider than the text."""
-    result = collect.rendered(self.builder.app, node, "pdf")
+    result = collect.rendered(self.builder, node, "pdf")
     if result.output is None:
         self.body.append(self.encode(node["alt"]))
         raise nodes.SkipNode
