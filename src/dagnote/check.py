@@ -113,7 +113,6 @@ def check(diagram: Diagram) -> list[Diagnostic]:
         edge = next(e for e in diagram.edges if e.tail == cycle[-2] and e.head == cycle[-1])
         out.append(Diagnostic(edge.pos.line, edge.pos.column, "error", "cycle",
                               f"cycle in the graph: {labels}"))
-        return out  # reachability is meaningless on a cycle
 
     train = trainables(diagram, diagram.objectives)
     objective_keys = [o.node for o in diagram.objectives]

@@ -25,13 +25,16 @@ class Compiled:
 
 
 def compile_source(source: str) -> Compiled:
-    """Every problem of a diagram, sorted by position; checks run only on a clean build."""
+    """Every problem of a diagram, sorted by position.
+
+    The checks run on what did parse, so one run reports a bad line and, say, an
+    untrained module elsewhere (a compiler that stops at the first error wastes builds).
+    """
     too_big = limit_problems(source)
     if too_big:
         return Compiled(Diagram(), too_big, Summary())
     program, diagnostics = parse(source)
     diagram, built = build(program)
     diagnostics += built
-    if not any(d.is_error for d in diagnostics):
-        diagnostics += check_model(diagram)
+    diagnostics += check_model(diagram)
     return Compiled(diagram, sorted(diagnostics), summarize(diagram))

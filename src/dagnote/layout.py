@@ -77,7 +77,8 @@ class Compiler:
         if node.blank in ("end", "both"):
             cells = cells + blank
         if node.blank == "none":
-            cells = f'<td bgcolor="{SEQ_FILL}" border="1" width="{cell_w * 6}" height="{height}"></td>'
+            cells = (f'<td bgcolor="{SEQ_FILL}" border="1" width="{cell_w * 6}" '
+                     f'height="{height}"></td>')
         return (
             '<table border="0" cellborder="0" cellspacing="0" cellpadding="0" '
             'color="black"><tr>' + cells + "</tr></table>"
@@ -88,19 +89,22 @@ class Compiler:
         text = self.label(node, self.size * VALUE_SCALE)
         if node.kind == "given" and not trainable:
             text = f"<b>{text}</b>"
+        cells = [f"<td>{text}</td>"]
         if objective:
             mark = "▽" if objective == "min" else "△"
-            big = f"{self.size * 1.9:.1f}"
-            text = f'<font point-size="{big}">{mark}</font>  {text}'
+            cells.insert(0, f'<td><font point-size="{self.size * 1.9:.1f}">{mark}</font></td>')
         if trainable:
-            big = f"{self.size * 2:.1f}"
-            text = f'<font point-size="{big}"><b>*</b></font> {text}'
+            cells.insert(0, f'<td><font point-size="{self.size * 2:.1f}"><b>*</b></font></td>')
+        row = (
+            '<table border="0" cellborder="0" cellspacing="4" cellpadding="0"><tr>'
+            + "".join(cells) + "</tr></table>"
+        ) if len(cells) > 1 else text
         if node.sequence:
             return (
                 '<table border="0" cellborder="0" cellspacing="0" cellpadding="2">'
-                f"<tr><td>{self.seq_strip(node)}</td></tr><tr><td>{text}</td></tr></table>"
+                f"<tr><td>{self.seq_strip(node)}</td></tr><tr><td>{row}</td></tr></table>"
             )
-        return text
+        return row
 
     def box(self, inner: str, width: float, height: float, rounded: bool = False) -> str:
         style = ' style="rounded"' if rounded else ""
@@ -251,9 +255,9 @@ class Compiler:
                     css += " dn-sequence"
                 html = self.value_cell(node, direction.get(key), key in trained_keys)
                 self.node(nid, css, plain(node.label), shape="plain",
-                          label=f"<<table border='0' cellborder='0' cellpadding='3'>"
-                                f"<tr><td>{html}</td></tr></table>>".replace("'", '"'))
-        for src, heads in samples.items():
+                          label='<<table border="0" cellborder="0" cellpadding="3">'
+                                f"<tr><td>{html}</td></tr></table>>")
+        for heads in samples.values():
             if len(heads) > 1:  # a fork: the samples of one draw sit side by side
                 self.emit("  {rank=same; " + "; ".join(ids[h] for h in heads) + "}")
         for key, src in merged.items():

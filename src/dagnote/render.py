@@ -45,7 +45,8 @@ def render_many(sources: Sequence[str], options: RenderOptions | None = None,
     """Render every diagram of a build: cache hits first, then few batched engine runs."""
     options = options or RenderOptions()
     compiled = [_node_limit(compile_source(s)) for s in sources]
-    results = [Rendered(s, c.diagnostics, c.summary) for s, c in zip(sources, compiled, strict=True)]
+    results = [Rendered(s, c.diagnostics, c.summary)
+               for s, c in zip(sources, compiled, strict=True)]
     todo = [i for i, c in enumerate(compiled) if not c.has_errors]
     if not todo:
         return results

@@ -21,25 +21,59 @@ def _q(tag: str) -> str:
     return f"{{{SVG_NS}}}{tag}"
 
 
-def style_sheet(root_id: str) -> str:
-    """CSS scoped to one diagram: colours from --dagnote-* variables with defaults.
+#: Fallback palettes (line, text, node fill, sequence accent, background) used when the
+#: page defines no ``--dagnote-*`` variables: an ``<img>``, or a page without dagnote.css.
+#: The fallbacks draw an opaque background so such an image is legible on any page.
+LIGHT = {"line": "#000", "text": "#000", "fill": "#fff", "accent": "#b197d6", "bg": "#fff"}
+DARK = {"line": "#d0d0d0", "text": "#e6e6e6", "fill": "#1e1e1e", "accent": "#6f5a9e",
+        "bg": "#1e1e1e"}
 
-    A page sets ``--dagnote-line`` etc. (the shipped stylesheet does it for the common
-    themes' dark switches); without them, ``prefers-color-scheme`` decides (for ``<img>``).
+
+def _palette(selector: str, colours: dict[str, str]) -> str:
+    """One rule mapping the page's ``--dagnote-*`` variables (or fallbacks) to ``--dn-*``."""
+    accent = f"var(--dagnote-accent,var(--dagnote-seq,{colours['accent']}))"
+    return (
+        f"{selector}{{--dn-line:var(--dagnote-line,{colours['line']});"
+        f"--dn-text:var(--dagnote-text,{colours['text']});"
+        f"--dn-fill:var(--dagnote-fill,{colours['fill']});"
+        f"--dn-accent:{accent};--dn-bg:var(--dagnote-bg,{colours['bg']})}}"
+    )
+
+
+def style_sheet(root_id: str) -> str:
+    """CSS scoped to one diagram: colours from --dagnote-* variables with fallbacks.
+
+    Page variables always win (dagnote.css defines all of them, light or dark after the
+    theme's switch), so the media query below only picks the fallbacks: it decides for
+    ``<img>`` (where Chromium and Firefox match it against the img's ``color-scheme``)
+    and for pages that include no dagnote stylesheet. Forced colours (Windows high
+    contrast) override everything with system colours.
     """
     s = f"#{root_id}"
     return (
-        f"{s}{{--dn-line:var(--dagnote-line,#000);--dn-text:var(--dagnote-text,#000);"
-        f"--dn-fill:var(--dagnote-fill,#fff);--dn-seq:var(--dagnote-seq,#b197d6)}}"
-        "@media (prefers-color-scheme:dark){"
-        f"{s}{{--dn-line:var(--dagnote-line,#d8d8d8);--dn-text:var(--dagnote-text,#e8e8e8);"
-        f"--dn-fill:var(--dagnote-fill,#1e1e1e);--dn-seq:var(--dagnote-seq,#8f78c4)}}}}"
+        _palette(s, LIGHT)
+        + "@media (prefers-color-scheme:dark){" + _palette(s, DARK) + "}"
+        + "@media (forced-colors:active){"
+        + f"{s}{{--dn-line:CanvasText;--dn-text:CanvasText;--dn-fill:Canvas;"
+        + "--dn-accent:Canvas;--dn-bg:Canvas}"
+        + "}"
         f'{s} [stroke="black"]{{stroke:var(--dn-line)}}'
         f'{s} [fill="black"]{{fill:var(--dn-line)}}'
         f'{s} [fill="white"]{{fill:var(--dn-fill)}}'
-        f'{s} [fill="#b197d6"]{{fill:var(--dn-seq)}}'
+        f'{s} [fill="#b197d6"]{{fill:var(--dn-accent)}}'
         f"{s} text{{fill:var(--dn-text)}}"
+        f"{s} .dn-bg{{fill:var(--dn-bg)}}"
     )
+
+
+def _background(root: ET.Element) -> ET.Element | None:
+    """A rectangle behind the drawing (``fill="none"`` unless the CSS gives it a colour)."""
+    box = (root.get("viewBox") or "").replace(",", " ").split()
+    if len(box) != 4:
+        return None
+    x, y, w, h = box
+    return ET.Element(_q("rect"), {"class": "dn-bg", "x": x, "y": y, "width": w,
+                                    "height": h, "fill": "none", "stroke": "none"})
 
 
 def postprocess(svg: bytes, root_id: str, title: str, desc: str,
@@ -79,6 +113,9 @@ def postprocess(svg: bytes, root_id: str, title: str, desc: str,
     desc_el.text = desc
     style_el = ET.Element(_q("style"))
     style_el.text = style_sheet(root_id)
+    background = _background(root)
+    if background is not None:
+        root.insert(0, background)
     root.insert(0, style_el)
     root.insert(0, desc_el)
     root.insert(0, title_el)

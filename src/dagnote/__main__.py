@@ -1,0 +1,5 @@
+"""``python -m dagnote``: the same as the ``dagnote`` command."""
+
+from .cli import main
+
+main()

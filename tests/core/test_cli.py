@@ -1,0 +1,80 @@
+"""The dagnote command as a user runs it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+SEED = Path(__file__).parents[2] / "examples" / "seed"
+
+
+def dagnote(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "dagnote", *args], capture_output=True,
+                          text=True, cwd=cwd, check=False)
+
+
+def test_check_reports_each_problem_located_and_exits_1(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.dag"
+    bad.write_text(
+        "x ~ X\n"
+        "x -> [f*] -> y\n"
+        "y -> [g] -> y2\n"
+        "y2 -> [h] -> y\n"  # closes a cycle (error)
+        "frobnicate\n"  # unknown statement (error)
+        "x -> [k*] -> unused\n"  # trainable, no objective reaches it (warning)
+        "x -> [m] -> w\n"
+        "min y\n"
+        "min w\n"  # reaches nothing trainable (warning)
+    )
+    proc = dagnote("check", str(bad))
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines() == [
+        f"{bad}:4:11: error: cycle in the graph: y -> g -> y2 -> h -> y [cycle]",
+        f"{bad}:5:1: error: unknown statement: expected '->', '~' or a keyword "
+        "(given, seq, min, max, phase, note, direction) [unknown-statement]",
+        f"{bad}:6:6: warning: trainable module 'k' is never updated: no objective depends "
+        "on it through a gradient-carrying path [untrained]",
+        f"{bad}:9:1: warning: objective 'w' trains nothing: nothing trainable lies upstream "
+        "of 'w' [objective-trains-nothing]",
+    ]
+
+
+def test_check_with_only_warnings_exits_0(tmp_path: Path) -> None:
+    warn = tmp_path / "warn.dag"
+    warn.write_text("x ~ X\nx -> [f*] -> y\nx -> [h*] -> z\nmin y\n")
+    proc = dagnote("check", str(warn))
+    assert proc.returncode == 0
+    assert proc.stderr.startswith(f"{warn}:3:6: warning: trainable module 'h' is never updated")
+
+
+def test_check_counts_lines_in_rst_and_markdown_hosts(tmp_path: Path) -> None:
+    rst = tmp_path / "page.rst"
+    rst.write_text("Title\n=====\n\n.. dagnote::\n   :caption: c\n\n   x ~ X\n   x -> -> y\n")
+    proc = dagnote("check", str(rst))
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(f"{rst}:8:")
+    md = tmp_path / "page.md"
+    md.write_text("# T\n\ntext\n\n```dagnote\nx ~ X\nx -> [f*] -> y\nbad line here\n```\n")
+    proc = dagnote("check", str(md))
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(f"{md}:8:1: error: unknown statement")
+
+
+def test_render_writes_nine_svgs_and_the_same_bytes_twice(tmp_path: Path) -> None:
+    files = sorted(str(p) for p in SEED.glob("*.dag"))
+    for out in ("a", "b"):
+        proc = dagnote("render", *files, "-o", str(tmp_path / out))
+        assert proc.returncode == 0, proc.stderr
+    a = sorted((tmp_path / "a").glob("*.svg"))
+    assert len(a) == 9
+    for path in a:
+        assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes()
+
+
+def test_render_failure_exits_1_and_says_where(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.dag"
+    bad.write_text("x ~ X\nx ~ \n")
+    proc = dagnote("render", str(bad), "-o", str(tmp_path / "o"))
+    assert proc.returncode == 1
+    assert f"{bad}:2:4: error:" in proc.stderr

@@ -1,0 +1,135 @@
+"""Rendering with the real engines: SVG shape, determinism, escaping, batching, cache."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from defusedxml.ElementTree import fromstring
+
+import dagnote
+from dagnote import Cache, RenderOptions, render, render_many
+
+SEED = sorted((Path(__file__).parents[2] / "examples" / "seed").glob("*.dag"))
+SVG = "{http://www.w3.org/2000/svg}"
+ENGINES = [
+    "graphviz-pure",
+    pytest.param("dot", marks=[
+        pytest.mark.systemdot,
+        pytest.mark.skipif(shutil.which("dot") is None, reason="system Graphviz not installed"),
+    ]),
+]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_every_seed_figure_renders_with_each_engine(engine: str) -> None:
+    results = render_many([p.read_text() for p in SEED], RenderOptions(engine=engine))
+    assert len(SEED) == 9
+    for path, result in zip(SEED, results, strict=True):
+        assert result.ok, (path.name, result.engine_error, result.diagnostics)
+        text = result.output.decode()
+        assert not text.startswith("<?xml") and "<!--" not in text and "DOCTYPE" not in text
+        root = fromstring(result.output)
+        assert root.get("role") == "img"
+        title_id, desc_id = root.get("aria-labelledby").split()
+        assert root.find(f"{SVG}title").get("id") == title_id
+        desc = root.find(f"{SVG}desc")
+        assert desc.get("id") == desc_id and desc.text.startswith("Data:")
+        ids = [el.get("id") for el in root.iter() if el.get("id")]
+        assert len(ids) == len(set(ids))
+        assert all(i.startswith(root.get("id")) for i in ids)
+
+
+def test_same_source_gives_the_same_bytes_and_other_sources_other_ids() -> None:
+    a = render(SEED[0].read_text()).output
+    b = render(SEED[0].read_text()).output
+    c = render(SEED[1].read_text()).output
+    assert a == b
+    assert fromstring(a).get("id") != fromstring(c).get("id")
+
+
+def test_elements_carry_css_classes_by_kind() -> None:
+    svg = render((Path(SEED[0]).parent / "vae.dag").read_text()).output.decode()
+    for cls in ("dn-prior", "dn-dataset", "dn-module dn-trainable", "dn-operator",
+                "dn-objective", "dn-edge dn-data"):
+        assert cls in svg, cls
+
+
+def test_node_titles_are_readable_labels() -> None:
+    root = fromstring(render("x ~ X\nx -> [encoder*] -> y_t\nmin y_t").output)
+    titles = {t.text for t in root.iter(f"{SVG}title")}
+    assert "encoder (trained)" in titles and "yt" in titles
+
+
+@pytest.mark.parametrize("label", ["<script>alert(1)</script>", '"]; a -> b [', "&amp;",
+                                   "<svg onload=alert(1)>", "]]> x"])
+def test_labels_are_literal_text(label: str) -> None:
+    quoted = '"' + label.replace('"', "'") + '"' if '"' in label else f'"{label}"'
+    source = f"x ~ X\nx -> [f*] -> {quoted}\n{quoted} -> (ce) -> loss\nmin loss"
+    result = render(source)
+    assert result.ok, result.diagnostics
+    root = fromstring(result.output)
+    tags = {el.tag.removeprefix(SVG) for el in root.iter()}
+    assert tags <= {"svg", "g", "title", "desc", "style", "text", "polygon", "path",
+                    "ellipse", "polyline"}
+    assert not any(a.startswith("on") for el in root.iter() for a in el.attrib)
+    texts = "".join("".join(el.itertext()) for el in root.iter(f"{SVG}text"))
+    expected = label.replace('"', "'")
+    assert expected.replace(" ", "") in texts.replace(" ", "").replace("\xa0", "")
+
+
+def test_batch_uses_far_fewer_engine_processes() -> None:
+    sources = [f"x ~ X\nx -> [f{i}*] -> y\ny, x -> (ce) -> loss\nmin loss" for i in range(30)]
+    before = dagnote.engine_runs()
+    results = render_many(sources)
+    runs = dagnote.engine_runs() - before
+    assert all(r.ok for r in results)
+    assert 1 <= runs <= 2  # 30 graphs in at most two processes (one per batch)
+
+
+def test_diagram_with_errors_is_not_rendered() -> None:
+    before = dagnote.engine_runs()
+    result = render("x ~ X\nx -> -> y")
+    assert result.output is None and result.errors
+    assert dagnote.engine_runs() == before
+
+
+def test_missing_engine_is_a_clear_error(tmp_path: Path) -> None:
+    result = render("x -> [f] -> y", RenderOptions(engine="no-such-graphviz-engine"))
+    assert result.output is None
+    assert "was not found" in result.engine_error
+
+
+def test_cache_hits_and_corrupt_entries(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "c")
+    first = render(SEED[0].read_text(), cache=cache)
+    assert first.ok and not first.from_cache
+    before = dagnote.engine_runs()
+    second = render(SEED[0].read_text(), cache=Cache(tmp_path / "c"))
+    assert second.from_cache and second.output == first.output
+    assert dagnote.engine_runs() == before
+    entry = next((tmp_path / "c").glob("*/*.bin"))
+    entry.write_bytes(entry.read_bytes()[:-20])  # truncated
+    third = render(SEED[0].read_text(), cache=Cache(tmp_path / "c"))
+    assert not third.from_cache and third.output == first.output
+    assert not list((tmp_path / "c").glob("*/.tmp-*"))
+
+
+@pytest.mark.parametrize("fmt,magic", [("png", b"\x89PNG"), ("pdf", b"%PDF")])
+def test_other_formats(fmt: str, magic: bytes) -> None:
+    if fmt == "pdf" and shutil.which("dot") is None and shutil.which("rsvg-convert") is None:
+        pytest.skip("PDF needs dot or rsvg-convert")
+    result = render(SEED[0].read_text(), RenderOptions(format=fmt))  # type: ignore[arg-type]
+    assert result.ok, result.engine_error
+    assert result.output.startswith(magic)
+
+
+def test_direction_option_changes_the_layout() -> None:
+    source = "x ~ X\nx -> [f*] -> y\nmin y"
+    tall = fromstring(render(source).output)
+    wide = fromstring(render(source, RenderOptions(direction="LR")).output)
+    def size(root) -> tuple[float, float]:
+        return float(root.get("width")[:-2]), float(root.get("height")[:-2])
+    assert size(tall)[1] > size(tall)[0]
+    assert size(wide)[0] > size(wide)[1]
