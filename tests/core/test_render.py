@@ -72,7 +72,7 @@ def test_labels_are_literal_text(label: str) -> None:
     root = fromstring(result.output)
     tags = {el.tag.removeprefix(SVG) for el in root.iter()}
     assert tags <= {"svg", "g", "title", "desc", "style", "text", "polygon", "path",
-                    "ellipse", "polyline"}
+                    "ellipse", "polyline", "rect"}
     assert not any(a.startswith("on") for el in root.iter() for a in el.attrib)
     texts = "".join("".join(el.itertext()) for el in root.iter(f"{SVG}text"))
     expected = label.replace('"', "'")
