@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from .check import check as check_model
 from .check import summarize
 from .diagnostics import Diagnostic
-from .limits import limit_problems
+from .limits import drawn_problems, limit_problems
 from .model import Diagram, build
 from .parse import parse
 from .result import Summary
@@ -36,5 +36,7 @@ def compile_source(source: str) -> Compiled:
     program, diagnostics = parse(source)
     diagram, built = build(program)
     diagnostics += built
+    if not any(d.code == "too-large" for d in built):
+        diagnostics += drawn_problems(len(diagram.nodes), len(diagram.phases))
     diagnostics += check_model(diagram)
     return Compiled(diagram, sorted(diagnostics), summarize(diagram))

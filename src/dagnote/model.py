@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .diagnostics import Diagnostic
+from .limits import MAX_EDGES, MAX_NODES, SPLIT_HINT
 from .syntax import (
     Chain,
     Direction,
@@ -107,9 +108,25 @@ class Builder:
         self.diagnostics: list[Diagnostic] = []
         self.kind_of: dict[str, tuple[NodeKind, Pos]] = {}
         self.operand_count: dict[str, int] = {}
+        self.edge_keys: set[tuple[str, str, str]] = set()  # O(1) duplicate test
+        self.full = False  # a size limit was reached (reported once)
 
     def error(self, pos: Pos, code: str, message: str) -> None:
         self.diagnostics.append(Diagnostic(pos.line, pos.column, "error", code, message))
+
+    def too_large(self, pos: Pos, message: str) -> None:
+        """Stop growing the diagram: past the limits, building and layout cost too much."""
+        if not self.full:
+            self.full = True
+            self.error(pos, "too-large", f"{message}: {SPLIT_HINT}")
+
+    def room(self, pos: Pos) -> bool:
+        """Whether one more element fits under MAX_NODES (reported once when not)."""
+        if len(self.diagram.nodes) < MAX_NODES:
+            return True
+        self.too_large(pos, f"diagram has more than {MAX_NODES} elements; "
+                            f"the limit is {MAX_NODES}")
+        return False
 
     # -- nodes ------------------------------------------------------------------------
     def claim(self, name: str, kind: NodeKind, pos: Pos) -> bool:
@@ -155,6 +172,8 @@ class Builder:
         if item.kind == "operator":
             key = f"op:{item.ident}@{item.instance}"
             if key not in d.nodes:
+                if not self.room(item.pos):
+                    return None
                 d.nodes[key] = Node(key, "operator", item.label, item.pos, item.ident,
                                     instance=item.instance)
             return key
@@ -165,6 +184,8 @@ class Builder:
             key = f"mod:{item.ident}@{item.instance}"
             node = d.nodes.get(key)
             if node is None:
+                if not self.room(item.pos):
+                    return None
                 node = Node(key, "module", item.label, item.pos, item.ident,
                             instance=item.instance)
                 d.nodes[key] = node
@@ -177,6 +198,8 @@ class Builder:
         key = f"val:{item.ident}"
         node = d.nodes.get(key)
         if node is None:
+            if not self.room(item.pos):
+                return None
             node = Node(key, "value", item.label, item.pos, item.ident, quoted=item.quoted)
             d.nodes[key] = node
         if item.star:
@@ -189,14 +212,20 @@ class Builder:
             return None
         key = f"src:{src.ident}"
         if key not in self.diagram.nodes:
+            if not self.room(src.pos):
+                return None
             self.diagram.nodes[key] = Node(key, src.kind, src.label, src.pos, src.ident)
         return key
 
     def add_edge(self, tail: str, head: str, kind: EdgeKind, pos: Pos,
                  label: str | None = None, side: str | None = None) -> None:
-        for e in self.diagram.edges:
-            if e.tail == tail and e.head == head and e.kind == kind:
-                return
+        if (tail, head, kind) in self.edge_keys:
+            return
+        if len(self.diagram.edges) >= MAX_EDGES:
+            self.too_large(pos, f"diagram has more than {MAX_EDGES} connections; "
+                                f"the limit is {MAX_EDGES}")
+            return
+        self.edge_keys.add((tail, head, kind))
         order = self.operand_count.get(head, 0)
         self.operand_count[head] = order + 1
         self.diagram.edges.append(Edge(tail, head, kind, pos, label, side, order))
@@ -240,6 +269,12 @@ class Builder:
         keys = [[self.node_for(item) for item in group] for group in stmt.groups]
         for index, hop in enumerate(stmt.hops):
             last = index == len(stmt.hops) - 1
+            if len(keys[index]) * len(keys[index + 1]) > MAX_EDGES - len(self.diagram.edges):
+                # every left joins every right: refuse before looping over the product
+                self.too_large(hop.pos, f"this line connects {len(keys[index])} x "
+                                        f"{len(keys[index + 1])} elements; the limit is "
+                                        f"{MAX_EDGES} connections")
+                return
             for tail in keys[index]:
                 for head in keys[index + 1]:
                     if tail is None or head is None:
