@@ -1,0 +1,90 @@
+"""Located warnings, the error box, -W, suppress_warnings, strictness, incremental rebuilds."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+BROKEN_LINE = 10  # page.rst: "   x -> [f* -> y"
+
+
+def test_broken_block_is_located_and_isolated(project, build) -> None:
+    src: Path = project("broken")
+    out = build(src, "html")
+    assert re.search(rf"page\.rst:{BROKEN_LINE}: WARNING: .*\[dagnote\.syntax\]", out.warnings), \
+        out.warnings
+    page = out.read("page.html")
+    assert "dagnote-error" in page and "page.rst:10:" in page
+    assert "Text before the block." in page and "Text after the block." in page
+    assert page.count('class="dagnote"') == 1  # the second block of the page still renders
+    for other in ("index.html", "other.html"):
+        html = out.read(other)
+        assert 'class="dagnote"' in html and "dagnote-error" not in html
+    assert "index.rst" not in out.warnings and "other.rst" not in out.warnings
+
+
+def test_fixing_the_block_shows_the_new_figure_next_build(project, build) -> None:
+    src: Path = project("broken")
+    first = build(src, "html")
+    assert "dagnote-error" in first.read("page.html")
+    page = src / "page.rst"
+    page.write_text(page.read_text(encoding="utf-8").replace("[f* -> y", "[f*] -> y"),
+                    encoding="utf-8")
+    later = page.stat().st_mtime + 5
+    os.utime(page, (later, later))
+    second = build(src, "html")
+    html = second.read("page.html")
+    assert "dagnote-error" not in html
+    assert html.count('class="dagnote"') == 2
+    assert "dagnote" not in second.warnings
+    assert "The page figure." in html
+
+
+def test_warning_is_error_fails_the_build(project, tmp_path: Path, capsys) -> None:
+    from sphinx.cmd.build import build_main
+
+    src: Path = project("broken")
+    assert build_main(["-q", "-W", "-b", "html", str(src), str(tmp_path / "out")]) != 0
+    assert re.search(r"page\.rst:10: (WARNING|ERROR)", capsys.readouterr().err)
+    assert build_main(["-q", "-W", "-b", "html", str(project("clean")),
+                       str(tmp_path / "clean")]) == 0
+
+
+def test_suppress_warnings_by_type_and_subtype(project, build) -> None:
+    out = build(project("broken"), "html",
+                confoverrides={"suppress_warnings": ["dagnote.syntax", "dagnote.unknown-name"]})
+    assert "dagnote" not in out.warnings
+    assert "dagnote-error" in out.read("page.html")  # suppressed, still visible
+
+
+def test_lint_warning_and_strict_mode(project, build) -> None:
+    src: Path = project("broken")
+    (src / "other.rst").write_text(
+        "Other\n=====\n\n.. dagnote::\n\n   x ~ X\n   x -> [f*] -> y\n   x -> [g*] -> w\n"
+        "   min y\n", encoding="utf-8")
+    relaxed = build(src, "html")
+    assert re.search(r"other\.rst:8: WARNING: .*\[dagnote\.untrained\]", relaxed.warnings), \
+        relaxed.warnings
+    assert "dagnote-error" not in relaxed.read("other.html")
+    strict = build(src, "html", confoverrides={"dagnote_strict": True}, freshenv=True)
+    assert "dagnote-error" in strict.read("other.html")
+
+
+def test_engine_failure_is_located_and_falls_back(project, build) -> None:
+    out = build(project("broken"), "html",
+                confoverrides={"dagnote_engine": "/nonexistent/dot",
+                               "dagnote_cache_dir": "no-cache-here"})
+    assert re.search(r"other\.rst:6: WARNING: could not render the diagram as SVG: .*"
+                     r"\[dagnote\.engine\]", out.warnings), out.warnings
+    html = out.read("other.html")
+    assert "dagnote-error" in html and 'class="dagnote"' not in html
+
+
+def test_both_argument_and_content_is_refused(project, build) -> None:
+    src: Path = project("broken")
+    (src / "other.rst").write_text("Other\n=====\n\n.. dagnote:: x.dag\n\n   x ~ X\n",
+                                   encoding="utf-8")
+    out = build(src, "html")
+    assert re.search(r"other\.rst:4: WARNING: give a file argument or inline content, not both"
+                     r" \[dagnote\.usage\]", out.warnings), out.warnings
