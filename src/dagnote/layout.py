@@ -296,8 +296,7 @@ class Compiler:
                 elif len(ops) == 1:
                     head += f":{p['in']}"
                     attrs["arrowhead"] = "none"
-                else:
-                    head += f":{p['in']}"
+                # three or more operands: arrows from above, spread by the layout
             elif e.side:
                 head += f":{p[e.side]}"
             if e.kind == "stopgrad":
@@ -313,8 +312,13 @@ class Compiler:
             self.emit(f"  {tail} -> {head} {_attrs(**attrs)}")
 
     def shared_links(self, ids: dict[str, str]) -> None:
-        """A dashed, arrowless line between boxes of one module: they share weights."""
+        """A dashed, arrowless line between boxes of one module: they share weights.
+
+        Boxes that do not feed each other (a Siamese pair) are put side by side so the
+        line is short and straight; boxes in sequence (an unrolled loop) keep their ranks.
+        """
         d = self.d
+        p = self.ports
         seen: set[str] = set()
         for node in d.nodes.values():
             if node.kind != "module" or node.ident in seen:
@@ -322,11 +326,36 @@ class Compiler:
             seen.add(node.ident)
             boxes = d.boxes(node.ident)
             for a, b in zip(boxes, boxes[1:], strict=False):
-                attrs = _attrs(**{"class": "dn-edge dn-shared", "style": "dashed",
-                                  "dir": "none", "constraint": "false",
-                                  "label": "<<i>shared</i>>",
-                                  "fontsize": f"{self.size * 0.75:.1f}"})
-                self.emit(f"  {ids[a.key]}:box -> {ids[b.key]}:box {attrs}")
+                attrs: dict[str, str | float | None] = {
+                    "class": "dn-edge dn-shared", "style": "dashed", "dir": "none",
+                    "label": "<<i>shared</i>>", "fontsize": f"{self.size * 0.75:.1f}"}
+                if self.connected(a.key, b.key):
+                    attrs["constraint"] = "false"
+                    self.emit(f"  {ids[a.key]}:box -> {ids[b.key]}:box {_attrs(**attrs)}")
+                else:
+                    self.emit(f"  {{rank=same; {ids[a.key]}; {ids[b.key]}}}")
+                    self.emit(f"  {ids[a.key]}:box:{p['right']} -> {ids[b.key]}:box:{p['left']} "
+                              f"{_attrs(**attrs)}")
+
+    def connected(self, a: str, b: str) -> bool:
+        """Whether data flows from one element to the other (either way)."""
+        succ: dict[str, list[str]] = {}
+        for e in self.d.edges:
+            if e.kind != "copy":
+                succ.setdefault(e.tail, []).append(e.head)
+
+        def reaches(start: str, goal: str) -> bool:
+            todo, seen = [start], {start}
+            while todo:
+                for nxt in succ.get(todo.pop(), []):
+                    if nxt == goal:
+                        return True
+                    if nxt not in seen:
+                        seen.add(nxt)
+                        todo.append(nxt)
+            return False
+
+        return reaches(a, b) or reaches(b, a)
 
 
 def to_dot(diagram: Diagram, size: float = 14.0, direction: str | None = None) -> Layout:
