@@ -27,7 +27,7 @@ from .fence import FenceError, parse_header, validate
 from .paths import IncludeError, read_include
 from .renderer import PageContext, Settings, SiteRenderer
 from .scan import Fence, scan
-from .superfences import fence_format, fence_validator
+from .superfences import fence_format, fence_validator, superfences_accepts
 
 log = logging.getLogger("mkdocs.plugins.dagnote")
 
@@ -58,6 +58,7 @@ class DagnotePlugin(BasePlugin[DagnotePluginConfig]):
         self.renderer: SiteRenderer | None = None
         self.fences: dict[str, list[Fence]] = {}
         self.dirty = False
+        self.superfences = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance across `mkdocs serve` rebuilds.
@@ -96,7 +97,7 @@ class DagnotePlugin(BasePlugin[DagnotePluginConfig]):
         # a `- dagnote` entry is replaced by the plugin's own instance (shared renderer)
         exts[:] = [e for e in exts if not (isinstance(e, str) and e == FENCE_NAME)]
         config.mdx_configs.pop(FENCE_NAME, None)
-        uses_superfences = SUPERFENCES in exts
+        uses_superfences = self.superfences = SUPERFENCES in exts
         if uses_superfences:
             sf = config.mdx_configs.setdefault(SUPERFENCES, {})
             fences = sf.setdefault("custom_fences", [])
@@ -165,6 +166,13 @@ class DagnotePlugin(BasePlugin[DagnotePluginConfig]):
         self.renderer.page = PageContext(
             path=self.renderer.display_path(path), fences=list(found), url=page.url, offset=offset
         )
+        if self.superfences:
+            for fence in found:
+                if not superfences_accepts(fence.header):
+                    log.warning(
+                        "%s:%d: warning: SuperFences does not read this dagnote fence header "
+                        "and shows the fence as text; quote every value (width=\"300\") or use "
+                        "the {…} form", self.renderer.page.path, fence.line - 1)
         return markdown
 
     def on_page_content(

@@ -178,7 +178,8 @@ class SiteRenderer:
         messages = []
         for d in result.diagnostics:
             if offset is None:
-                text = d.format(f"{diag_path} (diagram line {d.line})")
+                text = (f"{diag_path}: dagnote fence line {d.line}:{d.column}: "
+                        f"{d.severity}: {d.message} [{d.code}]")
             else:
                 text = d.shifted(offset).format(diag_path)
             messages.append(text + suffix)

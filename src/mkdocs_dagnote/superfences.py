@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from markdown import Markdown
-from pymdownx.superfences import SuperFencesException
+from pymdownx.superfences import RE_NESTED_FENCE_START, SuperFencesException
 
 from .fence import FenceError, validate
 from .renderer import DiagramFailure, Settings, SiteRenderer
@@ -38,6 +38,12 @@ def _renderer(md: Markdown) -> SiteRenderer:
     if _fallback is None:
         _fallback = SiteRenderer(Settings(on_error="raise"))
     return _fallback
+
+
+def superfences_accepts(header: str) -> bool:
+    """Whether SuperFences reads this header (unquoted ``key=value`` makes it plain text)."""
+    m = RE_NESTED_FENCE_START.match(f"```dagnote {header}".rstrip())
+    return m is not None and m.group("unrecognized") is None
 
 
 def fence_validator(
