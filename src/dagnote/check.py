@@ -144,12 +144,14 @@ def check(diagram: Diagram) -> list[Diagnostic]:
         for w in obj.wrt:
             if w not in names and names:
                 out.append(_warn(obj.pos, "wrt-unreached",
-                                 f"'{label}' does not depend on '{display(diagram, w)}'"))
+                                 f"'{label}' does not depend on '{display(diagram, w)}': "
+                                 "remove it from 'wrt' or connect it upstream"))
 
     for key, node in diagram.nodes.items():
         if node.kind == "operator" and not diagram.predecessors(key):
             out.append(_warn(node.pos, "operator-without-input",
-                             f"operator '{node.label}' has no inputs"))
+                             f"operator '{node.label}' has no inputs: feed it "
+                             f"operands, as in 'a, b -> ({node.label})'"))
     return out
 
 

@@ -163,6 +163,7 @@ class Builder:
                 f"{KIND_WORDS[known_kind]} on line {known_pos.line}"
             )
             code = "kind-conflict"
+            message += ": rename one of them"
         self.error(pos, code, message)
         return False
 
@@ -280,7 +281,9 @@ class Builder:
                     if tail is None or head is None:
                         continue
                     if tail == head:
-                        self.error(hop.pos, "cycle", "an element cannot feed itself")
+                        label = self.diagram.nodes[tail].label
+                        self.error(hop.pos, "cycle", f"'{label}' cannot feed itself: "
+                                   "remove this arrow (a training graph has no cycles)")
                         continue
                     side = stmt.side if last else None
                     self.add_edge(tail, head, hop.kind, hop.pos, hop.label, side)  # type: ignore[arg-type]
@@ -310,7 +313,8 @@ class Builder:
             if key not in d.nodes and f"mod:{item.ident}@1" in d.nodes:
                 key = f"mod:{item.ident}@1"
         if key not in d.nodes:
-            self.error(item.pos, "unknown-name", f"'{item.label}' is not in the diagram")
+            self.error(item.pos, "unknown-name", f"'{item.label}' is not in the diagram: "
+                       "check the spelling, or draw it in a chain or sample")
             return None
         return key
 
@@ -322,11 +326,13 @@ class Builder:
         if node.kind not in ("value",):
             self.error(stmt.target.pos, "objective-kind",
                        f"the objective must be a value, but '{node.label}' is "
-                       f"{KIND_WORDS[node.kind]}")
+                       f"{KIND_WORDS[node.kind]}: optimise a value it produces, as in "
+                       f"'[{node.label}] -> loss' and 'min loss'")
             return
         if node.objective and node.objective != stmt.direction and not stmt.phase:
             self.error(stmt.pos, "objective-direction",
-                       f"'{node.label}' is both minimised and maximised; use phases")
+                       f"'{node.label}' is both minimised and maximised: give each its "
+                       f"phase, as in 'phase (a): min {node.label}'")
         if not stmt.phase or not node.objective:
             node.objective = stmt.direction
         wrt: list[str] = []

@@ -28,6 +28,8 @@ from .syntax import (
 
 ARROWS = {"->": "data", "-/->": "stopgrad", "..>": "copy"}
 KEYWORDS = ("given", "seq", "min", "max", "phase", "note", "direction")
+USAGE = {"given": "given x", "seq": "seq x", "min": "min loss", "max": "max loss",
+         "phase": "phase (a): min loss", "note": "note (×): σ", "direction": "direction LR"}
 DIRECTIONS = ("TB", "LR", "BT", "RL")
 _SPECIAL = set(",~:*\"[]()")
 
@@ -104,7 +106,7 @@ def tokenize(line: str) -> list[Token]:
         elif ch == '"':
             end = line.find('"', i + 1)
             if end < 0:
-                raise ParseError("unterminated quoted text", i + 1)
+                raise ParseError("quoted text is never closed with '\"'", i + 1)
             kind, text, i = "string", line[i + 1 : end], end + 1
         elif ch == "[":
             end = _closing(line, i, "[", "]")
@@ -125,7 +127,7 @@ def tokenize(line: str) -> list[Token]:
                 elif c == "}":
                     depth -= 1
                     if depth < 0:
-                        raise ParseError("unexpected '}'", i + 1)
+                        raise ParseError("unexpected '}' with no '{' before it", i + 1)
                 elif depth == 0 and (
                     c.isspace()
                     or c in _SPECIAL
@@ -204,7 +206,8 @@ class LineParser:
     def item(self) -> Item:
         tok = self.peek()
         if tok is None:
-            raise ParseError("expected a name, [module] or (operator)", self.end_column())
+            raise ParseError("expected a name, [module] or (operator) at the end of the line",
+                             self.end_column())
         if tok.kind == "bracket":
             self.take()
             return self.module(tok)
@@ -218,7 +221,7 @@ class LineParser:
             star = True
             tok = self.peek()
             if tok is None or tok.kind not in ("word", "string"):
-                raise ParseError("'*' must stand right before a name (*z')", column)
+                raise ParseError("'*' must stand right before a name, as in *z'", column)
         return self.value(star, column)
 
     def value(self, star: bool, column: int) -> Item:
@@ -227,7 +230,8 @@ class LineParser:
         if tok.kind == "string":
             self.take()
             if not tok.text.strip():
-                raise ParseError("quoted name is empty", tok.column)
+                raise ParseError("quoted name is empty: write the name between the quotes",
+                                 tok.column)
             return Item("value", tok.text, tok.text, self.pos(column), star=star, quoted=True)
         if tok.kind == "call":
             raise ParseError(
@@ -258,6 +262,8 @@ class LineParser:
             star, ident_label = True, ident_label[:-1].rstrip()
         if ident_label.startswith("*"):
             star, ident_label = True, ident_label[1:].lstrip()
+        if not ident_label:
+            raise ParseError(f"module '[{body}]' has no name: write it, as in [f*]", column)
         ident, label = self.ident_and_label(ident_label, column)
         if "*" in label and not label.startswith('"'):
             raise ParseError("'*' goes at the end of a module name, as in [f*]", column)
@@ -287,11 +293,15 @@ class LineParser:
         """``name`` or ``id: label`` (a distinct element drawn with a repeated label)."""
         if text.startswith('"') and text.endswith('"') and len(text) >= 2:
             inner = text[1:-1]
+            if not inner.strip():
+                raise ParseError("quoted name is empty: write the name between the quotes",
+                                 column)
             return inner, inner
         if ":" in text:
             ident, label = (part.strip() for part in text.split(":", 1))
             if not ident or not label:
-                raise ParseError("write 'id: label', both non-empty", column)
+                raise ParseError("write 'id: label' with both parts non-empty, as in [f2: f]",
+                                 column)
             if label.startswith('"') and label.endswith('"') and len(label) >= 2:
                 label = label[1:-1]
             return _norm_space(ident), label
@@ -310,7 +320,10 @@ class LineParser:
         assert first is not None
         if first.kind == "word" and first.text in KEYWORDS:
             nxt = self.peek(1)
-            keyword_use = nxt is not None and nxt.kind not in ("arrow", ",", "~")
+            if nxt is None:
+                raise ParseError(f"'{first.text}' needs more: write it as in "
+                                 f"'{USAGE[first.text]}'", first.column)
+            keyword_use = nxt.kind not in ("arrow", ",", "~")
             if first.text == "direction" or keyword_use:
                 self.take()
                 return getattr(self, f"stmt_{first.text}")(first)
@@ -329,7 +342,8 @@ class LineParser:
                 if item.kind != "value":
                     kind = "a module" if item.kind == "module" else "an operator"
                     raise ParseError(
-                        f"a sample must be a value, not {kind}", item.pos.column, "kind"
+                        f"a sample must be a value, not {kind}: sample a value and feed it "
+                        "in, as in 'x ~ X' then 'x -> [f]'", item.pos.column, "kind"
                     )
             return Sample(groups[0], source, self.pos(start.column))
         hops: list[Hop] = []
@@ -388,7 +402,8 @@ class LineParser:
         tok = self.peek()
         if tok is None:
             raise ParseError(
-                "expected a data set or prior after '~'", self.end_column(), "sample"
+                "expected a data set or prior after '~', as in 'x ~ X' or 'z ~ N(0, 1)'",
+                self.end_column(), "sample"
             )
         self.take()
         if tok.kind == "paren":
@@ -405,14 +420,17 @@ class LineParser:
             got = self.words()
             assert got is not None
             return Source("dataset", got[0], got[0], self.pos(tok.column))
+        shown = f"[{tok.text}]" if tok.kind == "bracket" else tok.text
         raise ParseError(
-            f"can only sample from a data set or prior, not '{tok.text}'", tok.column, "sample"
+            f"can only sample from a data set (X, (X, Y)) or a prior (N(0, 1)), not '{shown}'",
+            tok.column, "sample"
         )
 
     def finish(self) -> None:
         tok = self.peek()
         if tok is not None:
-            raise ParseError(f"unexpected '{tok.text}'", tok.column)
+            raise ParseError(f"unexpected '{tok.text}' after a complete statement "
+                             "(one statement per line)", tok.column)
 
     def stmt_given(self, kw: Token) -> Statement:
         items = self.group()
@@ -469,7 +487,8 @@ class LineParser:
         else:
             got = self.words(stop=("wrt",))
             if got is None:
-                raise ParseError(f"expected a value name after '{direction}'", tok.column)
+                raise ParseError(f"expected a value name after '{direction}', as in "
+                                 f"'{direction} loss'", tok.column)
             target = Item("value", got[0], got[0], self.pos(got[1]))
         wrt: list[Item] = []
         tok = self.peek()
@@ -478,10 +497,15 @@ class LineParser:
             while True:
                 t = self.peek()
                 if t is None:
-                    raise ParseError("'wrt' needs module names", self.end_column())
+                    raise ParseError("'wrt' needs the weights it updates, as in "
+                                     "'min loss wrt f'", self.end_column())
                 if t.kind == "bracket":
                     self.take()
                     wrt.append(self.module(t))
+                elif t.kind == "paren":
+                    raise ParseError(f"'wrt' names weights (modules or trainable data), not "
+                                     f"the operator '({t.text})', which has none", t.column,
+                                     "wrt-kind")
                 else:
                     star = False
                     if t.kind == "*":
@@ -500,6 +524,9 @@ class LineParser:
         tok = self.peek()
         if tok is None:
             raise ParseError("'phase' needs a name, as in 'phase (a): min loss'", kw.column)
+        if tok.kind == ":":
+            raise ParseError("'phase' needs a name before ':', as in 'phase (a): min loss'",
+                             tok.column)
         self.take()
         name = f"({tok.text.strip()})" if tok.kind == "paren" else tok.text
         self.expect(":", "':' after the phase name")
@@ -515,7 +542,8 @@ class LineParser:
         tok = self.expect(":", "':' between the element and the note text")
         text = self.rest_text()
         if not text:
-            raise ParseError("the note text is empty", tok.column)
+            raise ParseError("the note text is empty: write it after ':', as in "
+                             "'note (×): σ'", tok.column)
         return Note(target, text, self.pos(kw.column))
 
     def stmt_direction(self, kw: Token) -> Statement:
