@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from .paths import IncludeError, read_include
 from .scan import Fence
 
 log = logging.getLogger("mkdocs.plugins.dagnote")
+_SVG_ID_RE = re.compile(r'<svg\b[^>]*\bid="(dagnote-[0-9a-f]+)"')
 
 Output = Literal["inline", "file"]
 OnError = Literal["box", "raise"]
@@ -68,6 +70,7 @@ class PageContext:
     url: str | None = None  # page URL, for relative links to diagram files
     offset: int = 0  # host-file lines before the Markdown the converter sees (front matter)
     _taken: set[int] = field(default_factory=set)
+    svg_ids: dict[str, int] = field(default_factory=dict)  # repeated diagrams on this page
 
     def locate(self, source: str, md_line: int | None = None) -> int | None:
         """Host-file line of the fence's first content line, or None if unknown.
@@ -203,8 +206,18 @@ class SiteRenderer:
             self.assets[rel] = result.output
             image: Markup = img_tag(self._url(rel), opts.alt or result.summary.text())
         else:
-            image = inline_svg(result.output.decode("utf-8"), opts.alt)
+            image = inline_svg(self._unique_ids(result.output.decode("utf-8")), opts.alt)
         return figure_html(image, opts, summary, show)
+
+    def _unique_ids(self, svg: str) -> str:
+        """The same diagram twice on a page would repeat the core's ids: suffix the second."""
+        m = _SVG_ID_RE.search(svg)
+        if not m or self.page is None:
+            return svg
+        prefix = m.group(1)
+        seen = self.page.svg_ids.get(prefix, 0)
+        self.page.svg_ids[prefix] = seen + 1
+        return svg.replace(prefix, f"{prefix}-{seen + 1}") if seen else svg
 
     def _url(self, rel: str) -> str:
         from mkdocs.utils import get_relative_url  # only needed for file output in MkDocs

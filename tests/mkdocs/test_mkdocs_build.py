@@ -225,3 +225,15 @@ def test_file_attribute_is_confined_to_docs(make_site: Site) -> None:
     assert any("/etc/passwd" in m and "absolute" in m for m in records)
     assert any(m.startswith("docs/diagrams/broken.dag:2:") and "docs/index.md:12" in m
                for m in records), records
+
+
+def test_same_diagram_twice_on_a_page_gets_distinct_ids(make_site: Site) -> None:
+    root = make_site({
+        "mkdocs.yml": PLAIN_YML,
+        "docs/index.md": f"# A\n\n```dagnote\n{CLASSIFIER}```\n\n```dagnote\n{CLASSIFIER}```\n",
+    })
+    html = page(build_site(root, strict=True))
+    ids = re.findall(r'<svg[^>]*\bid="([^"]+)"', html)
+    assert len(ids) == 2 and ids[1] == ids[0] + "-2"
+    all_ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(all_ids) == len(set(all_ids))
