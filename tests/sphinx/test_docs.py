@@ -1,0 +1,62 @@
+"""The project's own docs: gallery copies stay identical, settings are documented, it builds."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sphinx_dagnote.config import SETTINGS
+
+REPO = Path(__file__).resolve().parents[2]
+DOCS = REPO / "docs"
+SEED = REPO / "examples" / "seed"
+
+
+def test_gallery_sources_are_copies_of_the_seed_examples() -> None:
+    seed = sorted(p.name for p in SEED.glob("*.dag"))
+    assert len(seed) == 9
+    assert sorted(p.name for p in (DOCS / "gallery").glob("*.dag")) == seed
+    for name in seed:
+        assert (DOCS / "gallery" / name).read_bytes() == (SEED / name).read_bytes(), name
+
+
+def test_configuration_page_documents_every_setting_and_option() -> None:
+    page = (DOCS / "configuration.rst").read_text(encoding="utf-8")
+    for setting in SETTINGS:
+        assert f"``{setting.name}``" in page, setting.name
+    from sphinx_dagnote.directive import DagnoteDirective
+
+    for option in DagnoteDirective.option_spec:
+        assert f"``:{option}:" in page or f"/ ``:{option}:``" in page, option
+
+
+@pytest.fixture(scope="module")
+def built_docs(tmp_path_factory: pytest.TempPathFactory):
+    from conftest import run_build
+
+    src = tmp_path_factory.mktemp("docs") / "docs"
+    shutil.copytree(DOCS, src, ignore=shutil.ignore_patterns("_build"))
+    return run_build(src, "html")
+
+
+def test_docs_build_cleanly_in_strict_mode(built_docs) -> None:
+    assert "WARNING" not in built_docs.warnings, built_docs.warnings
+
+
+def test_docs_show_every_gallery_figure(built_docs) -> None:
+    html = built_docs.read("gallery.html")
+    svgs = re.findall(r'<svg [^>]*class="dagnote"', html)
+    assert len(svgs) == 9
+    assert "dagnote-error" not in html
+    assert len(re.findall(r'caption-number">Fig\. \d+', html)) == 9
+
+
+def test_setups_show_summaries(built_docs) -> None:
+    html = built_docs.read("setups.html")
+    assert len(re.findall(r'<svg [^>]*class="dagnote"', html)) >= 6
+    assert html.count('class="dagnote-summary legend"') >= 6
+    for weights in ("target (frozen)", "teacher (frozen)", "lm (frozen)"):
+        assert weights in html
