@@ -112,11 +112,12 @@ class DagnoteDirective(SphinxDirective):
             source = self.state.document["source"]
             first = self.lineno + self.content_offset + 1
             return lambda line: (source, first + line - 1)
-        offset = self.content_offset
+        content = self.content
 
         def locate(line: int) -> tuple[str, int]:
-            source, lineno = machine.get_source_and_line(offset + line - 1)
-            return str(source), int(lineno or 0)
+            index = min(max(line - 1, 0), len(content) - 1)
+            source, offset = content.info(index)  # per-line origin, exact across includes
+            return str(source), int(offset) + 1 + (line - 1 - index)
 
         return locate
 
