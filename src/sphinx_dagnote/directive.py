@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 from typing import ClassVar
@@ -18,6 +19,15 @@ from .config import DIRECTIONS, HTML_FORMATS
 from .nodes import dagnote
 
 logger = logging.getLogger(__name__)
+
+
+def _check(source: str) -> core.Checked:
+    """``dagnote.check``, even after a lazy import of the ``dagnote.check`` submodule has
+    shadowed the function on the package (see notes/requests-sphinx.md)."""
+    fn = core.check
+    if not callable(fn):
+        fn = importlib.import_module("dagnote.render").check
+    return fn(source)
 
 
 def _align(argument: str) -> str:
@@ -60,12 +70,13 @@ class DagnoteDirective(SphinxDirective):
         if loaded is None:
             return []
         source, locate = loaded
-        checked = core.check(source)
+        checked = _check(source)
         strict = bool(self.config.dagnote_strict)
         broken = []
+        used_in = f" (used in {self.env.docname}, line {self.lineno})" if self.arguments else ""
         for diag in checked.diagnostics:
             path, line = locate(diag.line)
-            logger.warning("%s", diag.message, type="dagnote", subtype=diag.code,
+            logger.warning("%s%s", diag.message, used_in, type="dagnote", subtype=diag.code,
                            location=f"{path}:{line}")
             if diag.is_error or strict:
                 shown = os.path.relpath(path, self.env.srcdir)

@@ -16,6 +16,7 @@ from sphinx.writers.latex import LaTeXTranslator
 from . import collect
 from .nodes import dagnote
 
+_SVG_ID = re.compile(r'<svg\b[^>]*\bid="(dagnote-[0-9a-f]+)"')
 _SVG_ROOT = re.compile(r"<svg\b[^>]*>")
 _LABELLED_BY = re.compile(r'\saria-labelledby="[^"]*"')
 
@@ -68,13 +69,24 @@ def _label_root(svg: str, escaped_alt: str) -> str:
     return svg[: match.start()] + root + svg[match.end():]
 
 
+def _unique_ids(self: HTML5Translator, svg: str) -> str:
+    """The same diagram twice on one page would repeat the core's ids: suffix the repeats."""
+    match = _SVG_ID.search(svg)
+    if match is None:
+        return svg
+    seen: dict[str, int] = self.__dict__.setdefault("_dagnote_ids", {})
+    prefix = match.group(1)
+    seen[prefix] = seen.get(prefix, 0) + 1
+    return svg.replace(prefix, f"{prefix}-{seen[prefix]}") if seen[prefix] > 1 else svg
+
+
 def visit_html(self: HTML5Translator, node: dagnote) -> None:
     """Embed the SVG (or link it) with the alt text; an engine failure shows a box."""
     result = collect.rendered(self.builder, node, "svg")
     if result.output is None:
         self.body.append(_error_html(result.engine_error or "no image", node["location"]))
         raise nodes.SkipNode
-    svg = result.output.decode("utf-8")
+    svg = _unique_ids(self, result.output.decode("utf-8"))
     alt = html.escape(node["alt"], quote=True)
     if node["html_format"] == "img":
         name = image_name(node, "svg")

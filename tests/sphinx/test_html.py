@@ -93,3 +93,24 @@ def test_with_sphinx_fixture(app) -> None:
     assert app.statuscode == 0
     html = (Path(app.outdir) / "other.html").read_text(encoding="utf-8")
     assert 'class="dagnote"' in html
+
+
+def test_same_diagram_twice_on_a_page_gets_distinct_ids(project, build) -> None:
+    src: Path = project("broken")
+    block = ".. dagnote::\n\n   z ~ N(0, 1)\n   z -> [g*] -> q\n   max q\n\n"
+    (src / "other.rst").write_text("Other\n=====\n\n" + block + block, encoding="utf-8")
+    html = build(src, "html").read("other.html")
+    ids = re.findall(r'<svg[^>]*\bid="([^"]+)"', html)
+    assert len(ids) == 2 and ids[1] == ids[0] + "-2"
+    all_ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(all_ids) == len(set(all_ids))
+
+
+def test_broken_file_diagram_is_located_in_the_file(project, build) -> None:
+    src: Path = project("broken")
+    (src / "bad.dag").write_text("x ~ X\nx -> [f* -> y\nmin y\n", encoding="utf-8")
+    (src / "other.rst").write_text("Other\n=====\n\n.. dagnote:: bad.dag\n", encoding="utf-8")
+    out = build(src, "html")
+    assert re.search(r"bad\.dag:2: WARNING: .*\(used in other, line 4\) \[dagnote\.syntax\]",
+                     out.warnings), out.warnings
+    assert "bad.dag:2:" in out.read("other.html")
