@@ -1,0 +1,101 @@
+"""The gallery figures in a real browser: every label's text box stays inside its shape."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pytest
+from cdp import Browser
+
+import dagnote
+from conftest import ROOT
+
+SEEDS = sorted((ROOT / "examples" / "seed").glob("*.dag"))
+
+# For each text whose anchor lies inside a node's outlined shape, compare its getBBox with
+# the shape's (both in the node's user space). Texts anchored outside (the trainable star,
+# the sampling mark, the label under a sequence strip) are not labels of that shape.
+MEASURE = """
+(() => {
+  const out = [];
+  for (const svg of document.querySelectorAll('svg.dagnote')) {
+    const figure = svg.closest('section').id;
+    for (const node of svg.querySelectorAll('g.node')) {
+      const shapes = [...node.querySelectorAll('polygon, ellipse, path')]
+        .filter(s => s.getAttribute('stroke') !== 'none').map(s => s.getBBox());
+      for (const text of node.querySelectorAll('text')) {
+        const t = text.getBBox();
+        const size = parseFloat(text.getAttribute('font-size'));
+        const ax = parseFloat(text.getAttribute('x')), ay = parseFloat(text.getAttribute('y'));
+        const cy = ay - 0.35 * size;
+        const host = shapes.find(b => ax >= b.x && ax <= b.x + b.width
+                                      && cy >= b.y && cy <= b.y + b.height);
+        if (!host) continue;
+        out.push({figure, node: node.querySelector('title').textContent,
+                  text: text.textContent,
+                  left: t.x - host.x, right: host.x + host.width - (t.x + t.width),
+                  top: t.y - host.y, bottom: host.y + host.height - (t.y + t.height)});
+      }
+    }
+  }
+  return out;
+})()
+"""
+
+
+def gallery_page(directory: Path) -> Path:
+    """One HTML page with the nine seed figures inline, as a host would emit them."""
+    rendered = dagnote.render_many([seed.read_text(encoding="utf-8") for seed in SEEDS])
+    parts = [f'<!doctype html><meta charset="utf-8"><link rel="stylesheet" '
+             f'href="{dagnote.stylesheet_path().as_uri()}"><body>']
+    for seed, result in zip(SEEDS, rendered, strict=True):
+        assert result.output is not None, (seed.name, result.errors, result.engine_error)
+        parts.append(f'<section id="{seed.stem}"><h2>{html.escape(seed.stem)}</h2>'
+                     f'{result.output.decode()}</section>')
+    page = directory / "gallery.html"
+    page.write_text("\n".join(parts) + "</body>", encoding="utf-8")
+    return page
+
+
+@pytest.fixture(scope="module")
+def gallery(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The gallery page, written once for this module."""
+    return gallery_page(tmp_path_factory.mktemp("gallery"))
+
+
+def test_labels_fit_their_shapes(browser: Browser, gallery: Path) -> None:
+    """No label's text bounding box leaves its box or ellipse, in any gallery figure."""
+    browser.open(gallery.as_uri(), width=1000, height=800)
+    boxes = browser.evaluate(MEASURE)
+    figures = {box["figure"] for box in boxes}
+    assert figures >= {"simple-classification", "vae", "transformer-layer"}, figures
+    assert len(boxes) >= 40, "too few labels measured: is the gallery rendered?"
+    overflowing = [box for box in boxes
+                   if min(box["left"], box["right"], box["top"], box["bottom"]) < -0.5]
+    assert not overflowing, "\n".join(
+        f"{b['figure']}: {b['node']!r} text {b['text']!r} overflows "
+        f"(left {b['left']:.1f}, right {b['right']:.1f}, top {b['top']:.1f}, "
+        f"bottom {b['bottom']:.1f})" for b in overflowing)
+
+
+def test_gallery_is_accessible(browser: Browser, gallery: Path) -> None:
+    """role=img, a name and description from <title>/<desc>, a <title> per node."""
+    browser.open(gallery.as_uri(), width=1000, height=800)
+    checks = browser.evaluate("""
+      [...document.querySelectorAll('svg.dagnote')].map(svg => {
+        const ids = (svg.getAttribute('aria-labelledby') || '').split(' ');
+        const named = ids.map(id => document.getElementById(id));
+        return {role: svg.getAttribute('role'),
+                tags: named.map(el => el && el.tagName),
+                inside: named.every(el => el && el.parentNode === svg),
+                summary: named[1] ? named[1].textContent : '',
+                untitled: [...svg.querySelectorAll('g.node')]
+                  .filter(g => !(g.querySelector(':scope > title') || {}).textContent).length};
+      })""")
+    assert len(checks) == len(SEEDS)
+    for check in checks:
+        assert check["role"] == "img"
+        assert check["tags"] == ["title", "desc"] and check["inside"], check
+        assert check["summary"].startswith("Data:") or "Weights:" in check["summary"], check
+        assert check["untitled"] == 0, check
