@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from .check import check as check_model
 from .check import summarize
 from .diagnostics import Diagnostic
-from .limits import drawn_problems, limit_problems
+from .limits import MAX_NODES, drawn_problems, limit_problems
 from .model import Diagram, build
 from .parse import parse
 from .result import Summary
@@ -37,6 +37,17 @@ def compile_source(source: str) -> Compiled:
     diagram, built = build(program)
     diagnostics += built
     if not any(d.code == "too-large" for d in built):
-        diagnostics += drawn_problems(len(diagram.nodes), len(diagram.phases))
+        diagnostics += drawn_problems(len(diagram.nodes), len(diagram.phases),
+                                      _first_phase_past_limit(diagram))
     diagnostics += check_model(diagram)
     return Compiled(diagram, sorted(diagnostics), summarize(diagram))
+
+
+def _first_phase_past_limit(diagram: Diagram) -> tuple[int, int]:
+    """Where the phase that no longer fits under MAX_NODES is written (for its error)."""
+    phases = diagram.phases
+    if not phases or not diagram.nodes:
+        return (1, 1)
+    allowed = min(len(phases) - 1, max(1, MAX_NODES // len(diagram.nodes)))
+    obj = next(o for o in diagram.objectives if o.phase == phases[allowed])
+    return (obj.pos.line, obj.pos.column)

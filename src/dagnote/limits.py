@@ -33,12 +33,15 @@ def limit_problems(source: str) -> list[Diagnostic]:
     return []
 
 
-def drawn_problems(nodes: int, panels: int) -> list[Diagnostic]:
-    """An error when phase panels (each a full copy of the graph) draw too many elements."""
+def drawn_problems(nodes: int, panels: int, where: tuple[int, int] = (1, 1)) -> list[Diagnostic]:
+    """An error when phase panels (each a full copy of the graph) draw too many elements.
+
+    ``where`` is the line and column of the first phase past the limit.
+    """
     drawn = nodes * max(1, panels)
     if drawn <= MAX_NODES:
         return []
-    return [Diagnostic(1, 1, "error", "too-large",
+    return [Diagnostic(where[0], where[1], "error", "too-large",
                        f"diagram draws {drawn} elements ({nodes} in each of {panels} phase "
                        f"panels); the limit is {MAX_NODES}: use fewer phases or "
                        + SPLIT_HINT)]

@@ -115,7 +115,9 @@ def tokenize(line: str) -> list[Token]:
             end = _closing(line, i, "(", ")")
             kind, text, i = "paren", line[i + 1 : end], end + 1
         elif ch in "])":
-            raise ParseError(f"unexpected '{ch}' with no opening bracket", i + 1)
+            opening = "[" if ch == "]" else "("
+            raise ParseError(f"unexpected '{ch}' with no '{opening}' before it: remove it or "
+                             f"add the '{opening}'", i + 1)
         elif ch in ",~:*":
             kind, text, i = ch, ch, i + 1
         else:
@@ -127,7 +129,8 @@ def tokenize(line: str) -> list[Token]:
                 elif c == "}":
                     depth -= 1
                     if depth < 0:
-                        raise ParseError("unexpected '}' with no '{' before it", i + 1)
+                        raise ParseError("unexpected '}' with no '{' before it: remove it or "
+                                         "add the '{'", i + 1)
                 elif depth == 0 and (
                     c.isspace()
                     or c in _SPECIAL
@@ -257,7 +260,8 @@ class LineParser:
         if match:
             ident_label, instance = match.group(1), int(match.group(2))
             if instance < 1:
-                raise ParseError("instance numbers start at 1 ([f@2] is the second box)", column)
+                raise ParseError("instance numbers start at 1: write [f] for the first box "
+                                 "and [f@2] for the second", column)
         if ident_label.endswith("*"):
             star, ident_label = True, ident_label[:-1].rstrip()
         if ident_label.startswith("*"):
@@ -374,7 +378,8 @@ class LineParser:
             self.take()
             where = self.expect("word", "'left' or 'right' after 'from'")
             if where.text not in ("left", "right"):
-                raise ParseError(f"expected 'left' or 'right', found '{where.text}'", where.column)
+                raise ParseError(f"unknown side '{where.text}': write 'from left' or 'from right'",
+                                 where.column)
             side = where.text
         self.finish()
         return Chain(tuple(groups), tuple(hops), side, self.pos(start.column))  # type: ignore[arg-type]
@@ -422,7 +427,8 @@ class LineParser:
             return Source("dataset", got[0], got[0], self.pos(tok.column))
         shown = f"[{tok.text}]" if tok.kind == "bracket" else tok.text
         raise ParseError(
-            f"can only sample from a data set (X, (X, Y)) or a prior (N(0, 1)), not '{shown}'",
+            f"can only sample from a data set or a prior, not '{shown}': write 'x ~ X', "
+            "'x, y ~ (X, Y)' or 'z ~ N(0, 1)'",
             tok.column, "sample"
         )
 
@@ -503,8 +509,9 @@ class LineParser:
                     self.take()
                     wrt.append(self.module(t))
                 elif t.kind == "paren":
-                    raise ParseError(f"'wrt' names weights (modules or trainable data), not "
-                                     f"the operator '({t.text})', which has none", t.column,
+                    raise ParseError(f"'wrt' names weights, not the operator '({t.text})' "
+                                     "(operators have none): name a module, as in "
+                                     "'min loss wrt f'", t.column,
                                      "wrt-kind")
                 else:
                     star = False
