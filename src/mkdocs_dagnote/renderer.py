@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from markupsafe import Markup
+from mkdocs.exceptions import PluginError
 
 import dagnote
 
@@ -31,8 +32,11 @@ Output = Literal["inline", "file"]
 OnError = Literal["box", "raise"]
 
 
-class DiagramFailure(Exception):
-    """Raised instead of drawing an error box when ``on_error`` is ``"raise"``."""
+class DiagramFailure(PluginError):
+    """Raised instead of drawing an error box when ``on_error`` is ``"raise"``.
+
+    A ``PluginError`` so MkDocs stops with the message, not a traceback.
+    """
 
 
 def normalized(source: str) -> str:

@@ -29,6 +29,10 @@ from .renderer import DiagramFailure, Settings, SiteRenderer
 _fallback: SiteRenderer | None = None
 
 
+class DagnoteFenceError(SuperFencesException, DiagramFailure):
+    """SuperFences re-raises it (never a silent code block); MkDocs prints it cleanly."""
+
+
 def _renderer(md: Markdown) -> SiteRenderer:
     """The plugin's renderer if it installed one on ``md``, else a raising default."""
     global _fallback
@@ -58,7 +62,7 @@ def fence_validator(
         options["dagnote"] = validate(inputs)
     except FenceError as exc:
         if _renderer(md).settings.on_error == "raise":
-            raise SuperFencesException(f"dagnote fence: {exc}") from exc
+            raise DagnoteFenceError(f"dagnote fence: {exc}") from exc
         options["dagnote"] = exc  # shown as an error box (located) by the formatter
     return True
 
@@ -85,7 +89,7 @@ def fence_format(
     try:
         return _renderer(md).html(src, opts)
     except DiagramFailure as exc:
-        raise SuperFencesException(str(exc)) from exc
+        raise DagnoteFenceError(str(exc)) from exc
 
 
 def _as_values(opts: Any) -> dict[str, str]:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from mkdocs.exceptions import Abort
+from mkdocs.exceptions import Abort, PluginError
 from mkdocs_helpers import Site, build_site, page, write
 
 import dagnote
@@ -237,3 +237,12 @@ def test_same_diagram_twice_on_a_page_gets_distinct_ids(make_site: Site) -> None
     assert len(ids) == 2 and ids[1] == ids[0] + "-2"
     all_ids = re.findall(r'\bid="([^"]+)"', html)
     assert len(all_ids) == len(set(all_ids))
+
+
+def test_on_error_raise_stops_the_build_with_a_located_message(make_site: Site) -> None:
+    root = make_site({
+        "mkdocs.yml": PLAIN_YML.replace("- dagnote", "- dagnote:\n      on_error: raise"),
+        "docs/index.md": "# A\n\n```dagnote\nx ~ X\nx -> x\n```\n",
+    })
+    with pytest.raises(PluginError, match=r"docs/index\.md:5:\d+: error: .*cycle"):
+        build_site(root)
