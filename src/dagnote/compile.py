@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .check import check as check_model
-from .check import summarize
+from .checks import check as check_model
+from .checks import summarize
 from .diagnostics import Diagnostic
 from .limits import MAX_NODES, drawn_problems, limit_problems
 from .model import Diagram, build

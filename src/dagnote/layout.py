@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .check import trainables
+from .checks import trainables
 from .labels import esc, markup, plain, prior_label, text_width
 from .model import Diagram, Edge, Node, ObjectiveSpec
 
