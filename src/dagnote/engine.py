@@ -8,11 +8,13 @@ small diagram. Every run has a timeout; no shell is ever involved.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -63,7 +65,8 @@ def find_executable(name: str) -> str:
     """The executable for an engine name or path; EngineError if there is none."""
     if os.sep in name or (os.altsep and os.altsep in name):
         if Path(name).is_file() and os.access(name, os.X_OK):
-            return str(Path(name).resolve())
+            # absolute, but symlinks kept: dot, neato, ... are one binary that reads argv[0]
+            return os.path.abspath(name)
         raise EngineError(f"Graphviz engine '{name}' is not an executable file: "
                           + _install_hint(name))
     if name == EMBEDDED:
@@ -78,7 +81,8 @@ def find_executable(name: str) -> str:
 
 
 @functools.lru_cache(maxsize=16)
-def _version(path: str, mtime: float) -> str:
+def _version(path: str, stamp: tuple[int, int, int]) -> str:
+    """``path -V`` (one process per engine binary and Python process; see _memo_version)."""
     try:
         proc = subprocess.run(  # noqa: S603 - fixed argv, no shell
             [path, "-V"], capture_output=True, timeout=10, check=False
@@ -92,11 +96,40 @@ def _version(path: str, mtime: float) -> str:
     return text.splitlines()[0]
 
 
-def resolve(name: str) -> Engine:
+def _memo_version(path: str, stamp: tuple[int, int, int], memo_dir: Path) -> str:
+    """The version, remembered in ``memo_dir/engines`` across builds (a probe costs 2-60 ms
+    of process start, more than a whole warm build of a small page)."""
+    tag = hashlib.sha256(f"{path}\0{stamp}".encode("utf-8", "surrogatepass")).hexdigest()
+    memo = memo_dir / "engines" / f"{tag[:32]}.txt"
+    try:
+        known = memo.read_text("utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        known = ""
+    if known and "version" in known.lower() and "\n" not in known:
+        return known
+    version = _version(path, stamp)
+    try:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=memo.parent, prefix=".tmp-", suffix=".part")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(version + "\n")
+        os.replace(tmp, memo)
+    except OSError:
+        pass  # a read-only cache only costs the probe next time
+    return version
+
+
+def resolve(name: str, memo_dir: Path | None = None) -> Engine:
+    """The engine for a name or path, with its version (probed once, memoised on disk in
+    ``memo_dir`` when given: keyed by the binary's path, size, mtime and inode)."""
     path = find_executable(name)
     kind = EMBEDDED if Path(path).name.startswith(EMBEDDED) else (
         SYSTEM if name == SYSTEM else name)
-    return Engine(kind, path, _version(path, os.stat(path).st_mtime))
+    st = os.stat(path)  # follows symlinks: the binary itself
+    stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+    if memo_dir is None:
+        return Engine(kind, path, _version(path, stamp))
+    return Engine(kind, path, _memo_version(path, stamp, Path(memo_dir)))
 
 
 _SVG_END = re.compile(rb"</svg>\s*")

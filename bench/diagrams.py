@@ -1,0 +1,156 @@
+"""Realistic benchmark diagrams: the nine seed figures' shapes, renamed and resized.
+
+Every generated diagram is deterministic for a given index, checks without errors and has
+5 to 25 elements; the families follow the reference figures (classifier, GAN, VAE,
+autoregression, diffusion, transformer stack, projector) with deeper module chains.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+NAMES = ("enc", "dec", "proj", "head", "block", "mlp", "conv", "stem", "adapter", "net")
+DATA = ("X", "D", "S", "T", "I", "V")
+
+
+def _chain(rng: random.Random, start: str, end: str, depth: int, tag: str) -> list[str]:
+    """``start -> [m1*] -> h1 -> ... -> [mk*] -> end`` as one line per hop."""
+    lines: list[str] = []
+    current = start
+    for i in range(1, depth + 1):
+        module = f"{rng.choice(NAMES)}_{{{tag}{i}}}"
+        star = "*" if rng.random() < 0.8 or i == depth else ""
+        nxt = end if i == depth else f"h_{{{tag}{i}}}"
+        lines.append(f"{current} -> [{module}{star}] -> {nxt}")
+        current = nxt
+    return lines
+
+
+def classifier(rng: random.Random, size: int) -> str:
+    depth = max(1, (size - 5) // 2)
+    d = rng.choice(DATA)
+    lines = [f"# classifier, {depth} blocks", f"x, y ~ ({d}, Y)"]
+    lines += _chain(rng, "x", "y'", depth, "c")
+    lines += ["y', y -> (ce) -> loss", "min loss"]
+    return "\n".join(lines)
+
+
+def gan(rng: random.Random, size: int) -> str:
+    depth = max(1, (size - 6) // 4)
+    lines = ["# GAN with deeper nets", "z ~ N(0, 1)", f"x ~ {rng.choice(DATA)}"]
+    prev = "z"
+    for i in range(1, depth + 1):
+        nxt = "x'" if i == depth else f"g_{{{i}}}"
+        lines.append(f"{prev} -> [gen_{{{i}}}] -> {nxt}")
+        prev = nxt
+    prev = "x'"
+    for i in range(1, depth + 1):
+        nxt = "loss" if i == depth else f"f_{{{i}}}"
+        lines.append(f"{prev} -> [disc_{{{i}}}] -> {nxt}")
+        prev = nxt
+    lines.append("x -> [disc_{1}] from right")
+    steps = range(1, depth + 1)
+    lines.append("phase (a): min loss wrt " + ", ".join(f"disc_{{{i}}}" for i in steps))
+    lines.append("phase (b): max loss wrt " + ", ".join(f"gen_{{{i}}}" for i in steps))
+    return "\n".join(lines)
+
+
+def vae(rng: random.Random, size: int) -> str:
+    depth = max(1, (size - 13) // 4 + 1)
+    lines = ["# VAE", "ε ~ N(0, 1)", f"x ~ {rng.choice(DATA)}"]
+    lines += _chain(rng, "x", "e", depth, "e")
+    lines += ["e -> [mu*], [sigma*] -> μ, σ", "μ, σ, ε -> (rp) -> z"]
+    lines += _chain(rng, "z", "x'", depth, "d")
+    lines += ["x', x -> (‖ ‖^2) -> posterior loss", "μ, σ -> (KL) -> prior loss",
+              "min posterior loss", "min prior loss"]
+    return "\n".join(lines)
+
+
+def autoregression(rng: random.Random, size: int) -> str:
+    depth = max(1, (size - 7) // 2)
+    d = rng.choice(DATA)
+    lines = ["# autoregressive", f"x ~ {d}", "seq x", "seq x_{0..n-1} = x[:-1]",
+             "seq x_{1..n} = x[1:]"]
+    lines += _chain(rng, "x_{0..n-1}", "x'_{1..n}", depth, "a")
+    lines += ["x'_{1..n}, x_{1..n} -> (ce) -> loss", "min loss"]
+    return "\n".join(lines)
+
+
+def diffusion(rng: random.Random, size: int) -> str:
+    depth = max(1, (size - 11) // 2)
+    lines = ["# diffusion", f"c, x_0 ~ (C, {rng.choice(DATA)})", "ε ~ N(0, 1)",
+             "ε -> (×) -> n", "note (×): σ", "x_0, n -> (+) -> x_t"]
+    lines += _chain(rng, "x_t", "n'", depth, "u")
+    first = lines[6].split("[")[1].split("]")[0].rstrip("*")
+    lines += [f"c -> [{first}] from left", "n', n -> (‖ ‖^2) -> loss", "min loss"]
+    return "\n".join(lines)
+
+
+def transformer(rng: random.Random, size: int) -> str:
+    layers = max(1, (size - 2) // 9)
+    lines = ["# transformer stack"]
+    prev = "x_{0}"
+    for i in range(1, layers + 1):
+        nxt = f"x_{{{i}}}"
+        lines += [
+            f"{prev} -> [q{i}: W_q*], [k{i}: W_k*], [v{i}: W_v*] -> (a{i}: MHA)",
+            f"(a{i}), {prev} -> (s{i}: +) -> [n{i}: LN*] -> [f{i}: FFN*]",
+            f"[f{i}], [n{i}] -> (t{i}: +) -> [m{i}: LN*] -> {nxt}",
+        ]
+        prev = nxt
+    return "\n".join(lines)
+
+
+def projector(rng: random.Random, size: int) -> str:
+    depth = max(1, (size - 4) // 2)
+    lines = ["# projection into a frozen generator", "given *z', x"]
+    prev = "z'"
+    for i in range(1, depth + 1):
+        nxt = "x'" if i == depth else f"g_{{{i}}}"
+        lines.append(f"{prev} -> [{rng.choice(NAMES)}_{{p{i}}}] -> {nxt}")
+        prev = nxt
+    lines += ["x', x -> (LPIPS) -> loss", "min loss"]
+    return "\n".join(lines)
+
+
+FAMILIES: tuple[Callable[[random.Random, int], str], ...] = (
+    classifier, gan, vae, autoregression, diffusion, transformer, projector,
+)
+
+
+def node_count(source: str) -> int:
+    """How many elements dagnote draws for ``source``."""
+    from dagnote.compile import compile_source
+
+    return len(compile_source(source).diagram.nodes)
+
+
+def diagram(index: int, size: int | None = None) -> str:
+    """The ``index``-th benchmark diagram (deterministic, at most 25 elements)."""
+    rng = random.Random(index * 7919 + 17)
+    family = FAMILIES[index % len(FAMILIES)]
+    target = size if size is not None else rng.randint(5, 25)
+    while True:
+        text = family(random.Random(index), target)
+        if target <= 5 or node_count(text) <= 25:
+            return text + f"\n# figure {index}\n"
+        target -= 2
+
+
+def diagrams(count: int) -> list[str]:
+    """``count`` distinct diagrams."""
+    return [diagram(i) for i in range(count)]
+
+
+def sized(nodes: int, index: int = 0) -> str:
+    """A diagram with exactly ``nodes`` elements (the closest one if none has exactly)."""
+    best = ""
+    for target in range(max(1, nodes - 4), nodes + 5):
+        for family in FAMILIES:
+            text = family(random.Random(index), target)
+            if node_count(text) == nodes:
+                return text
+            if not best or abs(node_count(text) - nodes) < abs(node_count(best) - nodes):
+                best = text
+    return best
