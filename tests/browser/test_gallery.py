@@ -99,3 +99,15 @@ def test_gallery_is_accessible(browser: Browser, gallery: Path) -> None:
         assert check["tags"] == ["title", "desc"] and check["inside"], check
         assert check["summary"].startswith("Data:") or "Weights:" in check["summary"], check
         assert check["untitled"] == 0, check
+
+
+def test_screen_readers_get_the_summary(browser: Browser, gallery: Path) -> None:
+    """Chromium's accessibility tree names each figure with its title and summary."""
+    browser.open(gallery.as_uri(), width=1000, height=800)
+    browser.call("Accessibility.enable")
+    tree = browser.call("Accessibility.getFullAXTree")["nodes"]
+    names = [node.get("name", {}).get("value", "") for node in tree
+             if node.get("role", {}).get("value") == "image"]
+    assert len(names) == len(SEEDS), names
+    for name in names:
+        assert "Weights:" in name and "Objectives:" in name, name
