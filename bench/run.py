@@ -40,7 +40,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-import diagrams as gen  # noqa: E402
+import bench_diagrams as gen  # noqa: E402
 
 import dagnote  # noqa: E402
 from dagnote import engine as engines  # noqa: E402
@@ -422,14 +422,13 @@ def machine() -> dict[str, str]:
     }
 
 
-def summarise(bench: Bench | None, counts: dict[str, int], bvs: dict[str, Any],
-              pcd: dict[str, Any], diagrams: int) -> dict[str, Any]:
+def summarise(results: dict[str, Series], engine: str, counts: dict[str, int],
+              bvs: dict[str, Any], pcd: dict[str, Any], diagrams: int) -> dict[str, Any]:
     """The JSON summary (ratios and absolute seconds above the floor)."""
-    out: dict[str, Any] = {"diagrams": diagrams, "engine": bench.engine if bench else None}
+    out: dict[str, Any] = {"diagrams": diagrams, "engine": engine}
 
     def med(name: str, cpu: bool = False) -> float:
-        assert bench is not None
-        return bench.results[name].cpu_s if cpu else bench.results[name].seconds
+        return results[name].cpu_s if cpu else results[name].seconds
 
     def vs(a: str, b: str) -> dict[str, float]:
         return {"ratio": round(med(a) / med(b), 3), "above_s": round(med(a) - med(b), 3),
@@ -437,8 +436,8 @@ def summarise(bench: Bench | None, counts: dict[str, int], bvs: dict[str, Any],
                 "cpu_ratio": round(med(a, True) / med(b, True), 3),
                 "cpu_above_s": round(med(a, True) - med(b, True), 3)}
 
-    if bench is not None and bench.results:
-        r = bench.results
+    if results:
+        r = results
         if "sphinx-graphviz-cold" in r:
             out["cold_vs_graphviz"] = vs("sphinx-dagnote-cold", "sphinx-graphviz-cold")
         out["cold_vs_floor"] = vs("sphinx-dagnote-cold", "sphinx-floor-cold")
@@ -505,6 +504,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--quick", action="store_true",
                    help="40 diagrams on 4 pages, 1 repeat (under a minute)")
     p.add_argument("--no-builds", action="store_true", help="in-process measurements only")
+    p.add_argument("--bvs-engines", default=f"{engines.EMBEDDED},{SYSTEM_DOT}",
+                   help="comma-separated engines for batch_vs_single")
+    p.add_argument("--pcd-repeats", type=int, default=500,
+                   help="repetitions of parse + check + DOT (--quick: 100)")
     p.add_argument("--no-graphviz", action="store_true", help="skip sphinx.ext.graphviz")
     p.add_argument("--workdir", type=Path, help="keep the generated projects here")
     return p.parse_args(argv)
@@ -521,9 +524,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     sources = gen.diagrams(args.diagrams)
     info = machine()
     log("machine: " + ", ".join(f"{k} {v}" for k, v in info.items()))
-    bvs = {e: batch_vs_single(sources, e) for e in (engines.EMBEDDED, SYSTEM_DOT)}
-    bvs = {Path(k).name: v for k, v in bvs.items()}
-    pcd = parse_check_dot(100 if args.quick else 500)
+    bvs = {Path(e).name: batch_vs_single(sources, e) for e in args.bvs_engines.split(",")}
+    pcd = parse_check_dot(min(args.pcd_repeats, 100) if args.quick else args.pcd_repeats)
     bench: Bench | None = None
     counts: dict[str, int] = {}
     if not args.no_builds:
@@ -534,7 +536,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         print(table(bench))
         if args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)
-    result = summarise(bench, counts, bvs, pcd, args.diagrams)
+    result = summarise(bench.results if bench else {}, args.engine, counts, bvs, pcd,
+                       args.diagrams)
     result["machine"] = info
     print(json.dumps(result, ensure_ascii=False))
     return result

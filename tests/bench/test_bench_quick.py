@@ -1,0 +1,95 @@
+"""The benchmark script works: structure and engine-process counts, never timings."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import dagnote
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+REQUIRED = ("cold_vs_graphviz", "warm_vs_floor", "mkdocs_cold_vs_floor", "diagrams",
+            "edit_rendered", "peak_mem_vs_floor", "batch_vs_single",
+            "parse_check_dot_median_ms")
+
+
+def _load() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("dagnote_bench_run", BENCH / "run.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+bench = _load()
+core_render = importlib.import_module("dagnote.render")
+
+
+def test_generated_diagrams_are_clean_distinct_and_5_to_25_elements() -> None:
+    sources = bench.gen.diagrams(28)
+    assert len(set(sources)) == 28
+    for source in sources:
+        checked = dagnote.check(source)
+        assert checked.ok and not checked.diagnostics, checked.diagnostics
+        assert 5 <= bench.gen.node_count(source) <= 25
+    assert bench.gen.node_count(bench.gen.sized(20)) == 20
+
+
+@pytest.mark.parametrize("engine", [
+    "graphviz-pure",
+    pytest.param("dot", marks=[
+        pytest.mark.systemdot,
+        pytest.mark.skipif(shutil.which("dot") is None, reason="system Graphviz not installed"),
+    ]),
+])
+def test_batch_vs_single_counts_engine_processes(engine: str) -> None:
+    sources = bench.gen.diagrams(10)
+    result = bench.batch_vs_single(sources, engine)
+    limit = core_render.BATCH_SIZE if engine == "graphviz-pure" else core_render.SYSTEM_BATCH_SIZE
+    assert result["single_runs"] == 10  # one engine process per diagram
+    assert result["batch_runs"] == len(core_render.batches(10, os.cpu_count() or 1, limit))
+    assert result["batch_runs"] < result["single_runs"]
+    assert result["batch_ok"] == result["single_ok"] == 10
+
+
+def test_parse_check_dot_reports_a_median_for_twenty_elements() -> None:
+    result = bench.parse_check_dot(repeats=5)
+    assert result["nodes"] == 20 and result["repeats"] == 5
+    assert set(result) >= {"median_ms", "p90_ms"}
+
+
+def test_in_process_run_prints_one_json_line_last(capsys: pytest.CaptureFixture[str]) -> None:
+    bench.main(["--no-builds", "--diagrams", "4", "--bvs-engines", "graphviz-pure",
+                "--pcd-repeats", "3"])
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    result = json.loads(last)
+    assert result["diagrams"] == 4
+    assert result["batch_vs_single"]["graphviz-pure"]["single_runs"] == 4
+    assert "parse_check_dot_median_ms" in result and "machine" in result
+
+
+def test_summary_of_build_series_has_every_required_key() -> None:
+    names = [f"sphinx-{k}-{c}" for k in ("dagnote", "graphviz", "floor")
+             for c in ("cold", "none", "touch", "edit")]
+    names += [f"mkdocs-{k}-{c}" for k in ("dagnote", "floor") for c in ("cold", "warm")]
+    results = {}
+    for name in names:
+        series = bench.Series(runs=[bench.Run(1.0, 1.0, 60.0, 0, "")])
+        series.extra = [1 if name == "sphinx-dagnote-edit" else 0]
+        results[name] = series
+    out = bench.summarise(results, "graphviz-pure", {}, {}, {"median_ms": 0.5}, 200)
+    assert set(REQUIRED) <= set(out)
+    assert out["edit_rendered"] == 1
+    for key in ("warm_vs_floor", "mkdocs_cold_vs_floor"):
+        assert {"ratio", "above_s"} <= set(out[key])
+    assert set(out["targets"]) >= {"cold_vs_graphviz", "warm_vs_floor", "edit_rendered"}
+    json.dumps(out)
