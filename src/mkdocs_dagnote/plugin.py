@@ -150,7 +150,7 @@ class DagnotePlugin(BasePlugin[DagnotePluginConfig]):
         assert self.renderer is not None
         file = page.file
         found = self.fences.get(file.src_uri)
-        if found is None:  # a page added after on_env (another plugin): scan it now
+        if found is None:  # a page another plugin added after on_nav: scan it now
             found = scan(markdown)
             self.renderer.prefetch(self._fence_sources(found))
         path = Path(file.abs_src_path) if file.abs_src_path else Path(file.src_uri)
