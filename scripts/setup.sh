@@ -14,7 +14,7 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: apt-get install$want" >&2
     apt-get update -qq >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      $want fonts-dejavu-core fonts-liberation2 >/dev/null
+      $want fonts-dejavu-core fonts-liberation fonts-liberation2 >/dev/null
   fi
 fi
 
