@@ -51,6 +51,7 @@ class Cache:
         self.hits = 0
         self.misses = 0
         self.used: set[str] = set()
+        self.write_errors = 0  # entries that could not be stored
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.bin"
@@ -73,19 +74,28 @@ class Cache:
         return body
 
     def put(self, key: str, data: bytes) -> None:
+        """Store an entry; a cache that cannot be written (full disk, read-only, a file in
+        the way) costs the next build time, never this build its figure, so OSError is
+        counted in ``write_errors`` and not raised."""
         self.used.add(key)
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
         blob = MAGIC + hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
+        except OSError:
+            self.write_errors += 1
+            return
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(blob)
             os.replace(tmp, path)
-        except BaseException:
+        except BaseException as exc:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            raise
+            if not isinstance(exc, OSError):
+                raise
+            self.write_errors += 1
 
     def keys(self) -> Iterable[str]:
         if not self.directory.is_dir():
