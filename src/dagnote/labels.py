@@ -16,8 +16,12 @@ _DISTRIBUTIONS = {"N": "𝒩", "U": "𝒰", "Cat": "Cat", "Bern": "Bern"}
 
 
 def esc(text: str) -> str:
-    """Escape text for an HTML-like label (also neutralises DOT's own metacharacters)."""
-    return html.escape(text, quote=True)
+    """Escape text for an HTML-like label (also neutralises DOT's own metacharacters).
+
+    Graphviz expands ``\\N``, ``\\G``, ``\\E``... (node, graph, edge names) even inside
+    HTML-like labels and after entity decoding; a doubled backslash is drawn as one.
+    """
+    return html.escape(text, quote=True).replace("\\", "\\\\")
 
 
 def plain(label: str) -> str:
