@@ -24,16 +24,19 @@ def write(root: Path, files: dict[str, str]) -> None:
 
 def build_sphinx(src: Path, conf: str = "") -> tuple[str, str]:
     """Build ``src`` (with index.rst) to HTML; returns (index.html text, warnings)."""
-    from sphinx.application import Sphinx
+    from sphinx.testing.util import SphinxTestApp
 
     (src / "conf.py").write_text('extensions = ["sphinx_dagnote"]\nproject = "t"\n' + conf,
                                  encoding="utf-8")
     warnings = StringIO()
-    out = src / "_build" / "html"
-    app = Sphinx(str(src), str(src), str(out), str(src / "_build" / "doctrees"), "html",
-                 status=StringIO(), warning=warnings, freshenv=True)
-    app.build()
-    return (out / "index.html").read_text(encoding="utf-8"), warnings.getvalue()
+    # SphinxTestApp undoes docutils' global registrations afterwards (many builds, one process)
+    app = SphinxTestApp("html", srcdir=src, status=StringIO(), warning=warnings,
+                        freshenv=True)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return (Path(app.outdir) / "index.html").read_text(encoding="utf-8"), warnings.getvalue()
 
 
 def build_mkdocs(root: Path) -> str:
