@@ -40,19 +40,20 @@ def gan(rng: random.Random, size: int) -> str:
     depth = max(1, (size - 6) // 4)
     lines = ["# GAN with deeper nets", "z ~ N(0, 1)", f"x ~ {rng.choice(DATA)}"]
     prev = "z"
+    gen, disc = rng.choice(("gen", "G", "up", "decoder")), rng.choice(("disc", "D", "d", "critic"))
     for i in range(1, depth + 1):
         nxt = "x'" if i == depth else f"g_{{{i}}}"
-        lines.append(f"{prev} -> [gen_{{{i}}}] -> {nxt}")
+        lines.append(f"{prev} -> [{gen}_{{{i}}}] -> {nxt}")
         prev = nxt
     prev = "x'"
     for i in range(1, depth + 1):
         nxt = "loss" if i == depth else f"f_{{{i}}}"
-        lines.append(f"{prev} -> [disc_{{{i}}}] -> {nxt}")
+        lines.append(f"{prev} -> [{disc}_{{{i}}}] -> {nxt}")
         prev = nxt
-    lines.append("x -> [disc_{1}] from right")
+    lines.append(f"x -> [{disc}_{{1}}] from right")
     steps = range(1, depth + 1)
-    lines.append("phase (a): min loss wrt " + ", ".join(f"disc_{{{i}}}" for i in steps))
-    lines.append("phase (b): max loss wrt " + ", ".join(f"gen_{{{i}}}" for i in steps))
+    lines.append("phase (a): min loss wrt " + ", ".join(f"{disc}_{{{i}}}" for i in steps))
+    lines.append("phase (b): max loss wrt " + ", ".join(f"{gen}_{{{i}}}" for i in steps))
     return "\n".join(lines)
 
 
@@ -90,9 +91,10 @@ def diffusion(rng: random.Random, size: int) -> str:
 def transformer(rng: random.Random, size: int) -> str:
     layers = max(1, (size - 2) // 9)
     lines = ["# transformer stack"]
-    prev = "x_{0}"
+    first = rng.randint(0, 10**6)  # which layers of a deep stack: distinct drawings
+    prev = f"x_{{{first}}}"
     for i in range(1, layers + 1):
-        nxt = f"x_{{{i}}}"
+        nxt = f"x_{{{first + i}}}"
         lines += [
             f"{prev} -> [q{i}: W_q*], [k{i}: W_k*], [v{i}: W_v*] -> (a{i}: MHA)",
             f"(a{i}), {prev} -> (s{i}: +) -> [n{i}: LN*] -> [f{i}: FFN*]",
@@ -126,21 +128,39 @@ def node_count(source: str) -> int:
     return len(compile_source(source).diagram.nodes)
 
 
-def diagram(index: int, size: int | None = None) -> str:
+def diagram(index: int, size: int | None = None, salt: int = 0) -> str:
     """The ``index``-th benchmark diagram (deterministic, at most 25 elements)."""
     rng = random.Random(index * 7919 + 17)
     family = FAMILIES[index % len(FAMILIES)]
     target = size if size is not None else rng.randint(5, 25)
     while True:
-        text = family(random.Random(index), target)
+        text = family(random.Random(index * 1_000_003 + salt), target)
         if target <= 5 or node_count(text) <= 25:
             return text + f"\n# figure {index}\n"
         target -= 2
 
 
+def drawing(source: str) -> str:
+    """What the engine gets for ``source`` (comments do not change it)."""
+    from dagnote.compile import compile_source
+    from dagnote.layout import to_dot
+
+    return to_dot(compile_source(source).diagram).dot
+
+
 def diagrams(count: int) -> list[str]:
-    """``count`` distinct diagrams."""
-    return [diagram(i) for i in range(count)]
+    """``count`` diagrams with pairwise different drawings (deterministic)."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for i in range(count):
+        salt = 0
+        text = diagram(i)
+        while drawing(text) in seen and salt < 50:
+            salt += 1
+            text = diagram(i, salt=salt)
+        seen.add(drawing(text))
+        out.append(text)
+    return out
 
 
 def sized(nodes: int, index: int = 0) -> str:
