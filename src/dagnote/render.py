@@ -153,7 +153,8 @@ def render_many(sources: Sequence[str], options: RenderOptions | None = None,
             if meta is None:
                 known = _node_limit(_compiled(source))
                 meta = (list(known.diagnostics), known.summary)
-            results[i] = Rendered(source, meta[0], meta[1], output=output, from_cache=True)
+            results[i] = Rendered(source, meta[0], meta[1], output=output, from_cache=True,
+                                  extra={"cache_key": keys[i]})
     missing: list[int] = []
     compiled: dict[int, Compiled] = {}
     for i, source in enumerate(sources):
@@ -168,6 +169,7 @@ def render_many(sources: Sequence[str], options: RenderOptions | None = None,
             continue
         compiled[i] = c
         missing.append(i)
+        results[i].extra["cache_key"] = keys[i]  # type: ignore[union-attr]
     done: list[Rendered] = [r for r in results if r is not None]
     if not missing or engine is None:
         return done
