@@ -9,8 +9,8 @@ import pytest
 from cdp import Browser
 
 import dagnote
-from conftest import ROOT
 
+ROOT = Path(__file__).resolve().parents[2]  # the repository
 SEEDS = sorted((ROOT / "examples" / "seed").glob("*.dag"))
 
 # For each text whose anchor lies inside a node's outlined shape, compare its getBBox with
@@ -42,6 +42,7 @@ MEASURE = """
   return out;
 })()
 """
+
 
 
 def gallery_page(directory: Path) -> Path:

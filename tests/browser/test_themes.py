@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from cdp import Browser
 
-from conftest import ROOT
+ROOT = Path(__file__).resolve().parents[2]  # the repository
+
 
 Image = pytest.importorskip("PIL.Image", reason="Pillow reads the screenshots' pixels")
 VAE = (ROOT / "examples" / "seed" / "vae.dag").read_text(encoding="utf-8")

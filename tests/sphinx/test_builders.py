@@ -14,7 +14,7 @@ import pytest
 def src(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import shutil
 
-    from conftest import ROOTS
+    from sphinx_helpers import ROOTS
 
     dest = tmp_path_factory.mktemp("builders") / "src"
     shutil.copytree(ROOTS / "test-basic", dest)

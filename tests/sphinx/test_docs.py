@@ -35,7 +35,7 @@ def test_configuration_page_documents_every_setting_and_option() -> None:
 
 @pytest.fixture(scope="module")
 def built_docs(tmp_path_factory: pytest.TempPathFactory):
-    from conftest import run_build
+    from sphinx_helpers import run_build
 
     src = tmp_path_factory.mktemp("docs") / "docs"
     shutil.copytree(DOCS, src, ignore=shutil.ignore_patterns("_build"))

@@ -12,7 +12,7 @@ import pytest
 def basic(tmp_path_factory: pytest.TempPathFactory):
     import shutil
 
-    from conftest import ROOTS, run_build
+    from sphinx_helpers import ROOTS, run_build
 
     src = tmp_path_factory.mktemp("basic") / "src"
     shutil.copytree(ROOTS / "test-basic", src)
