@@ -15,6 +15,7 @@ from .engine import engine_runs  # noqa: E402
 from .options import RenderOptions  # noqa: E402
 from .render import check, render, render_many  # noqa: E402
 from .result import Checked, ObjectiveSummary, Rendered, Summary  # noqa: E402
+from .svg import for_page, root_id  # noqa: E402
 
 
 def stylesheet_path() -> Path:
@@ -36,7 +37,9 @@ __all__ = [
     "__version__",
     "check",
     "engine_runs",
+    "for_page",
     "render",
     "render_many",
+    "root_id",
     "stylesheet_path",
 ]

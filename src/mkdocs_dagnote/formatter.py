@@ -7,29 +7,15 @@ there: no prolog, unique ids, role="img").
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from markupsafe import Markup
 
 from .fence import FenceOptions
 
-_SVG_OPEN_RE = re.compile(r"<svg\b", re.IGNORECASE)
-_ARIA_RE = re.compile(r'\saria-label(?:ledby)?="[^"]*"')
 
-
-def inline_svg(svg: str, alt: str | None) -> Markup:
-    """The core's SVG, with the author's alt text as its accessible name.
-
-    ``aria-labelledby`` (the core's title/desc) would win over ``aria-label``, so it goes.
-    """
-    if alt:
-        m = _SVG_OPEN_RE.search(svg)
-        if m:
-            end = svg.find(">", m.end())
-            head = _ARIA_RE.sub("", svg[m.start() : end])
-            label = str(Markup(' aria-label="{}"').format(alt))  # str: no re-escaping below
-            svg = svg[: m.start()] + head + label + svg[end:]
+def inline_svg(svg: str) -> Markup:
+    """Mark the core's SVG (labels escaped there, alt set by ``dagnote.for_page``) as safe."""
     return Markup(svg)  # noqa: S704 - the core's sanitised SVG output
 
 

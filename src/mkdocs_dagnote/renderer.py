@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +25,6 @@ from .paths import IncludeError, read_include
 from .scan import Fence
 
 log = logging.getLogger("mkdocs.plugins.dagnote")
-_SVG_ID_RE = re.compile(r'<svg\b[^>]*\bid="(dagnote-[0-9a-f]+)"')
 
 Output = Literal["inline", "file"]
 OnError = Literal["box", "raise"]
@@ -210,18 +208,17 @@ class SiteRenderer:
             self.assets[rel] = result.output
             image: Markup = img_tag(self._url(rel), opts.alt or result.summary.text())
         else:
-            image = inline_svg(self._unique_ids(result.output.decode("utf-8")), opts.alt)
+            svg = result.output.decode("utf-8")
+            image = inline_svg(dagnote.for_page(svg, opts.alt, self._copy_number(svg)))
         return figure_html(image, opts, summary, show)
 
-    def _unique_ids(self, svg: str) -> str:
-        """The same diagram twice on a page would repeat the core's ids: suffix the second."""
-        m = _SVG_ID_RE.search(svg)
-        if not m or self.page is None:
-            return svg
-        prefix = m.group(1)
-        seen = self.page.svg_ids.get(prefix, 0)
-        self.page.svg_ids[prefix] = seen + 1
-        return svg.replace(prefix, f"{prefix}-{seen + 1}") if seen else svg
+    def _copy_number(self, svg: str) -> int:
+        """How many times this diagram has appeared on the page so far (ids must not repeat)."""
+        prefix = dagnote.root_id(svg)
+        if prefix is None or self.page is None:
+            return 1
+        self.page.svg_ids[prefix] = self.page.svg_ids.get(prefix, 0) + 1
+        return self.page.svg_ids[prefix]
 
     def _url(self, rel: str) -> str:
         from mkdocs.utils import get_relative_url  # only needed for file output in MkDocs

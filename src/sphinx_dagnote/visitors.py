@@ -13,12 +13,10 @@ from docutils import nodes
 from sphinx.writers.html5 import HTML5Translator
 from sphinx.writers.latex import LaTeXTranslator
 
+import dagnote as core
+
 from . import collect
 from .nodes import dagnote
-
-_SVG_ID = re.compile(r'<svg\b[^>]*\bid="(dagnote-[0-9a-f]+)"')
-_SVG_ROOT = re.compile(r"<svg\b[^>]*>")
-_LABELLED_BY = re.compile(r'\saria-labelledby="[^"]*"')
 
 
 def image_name(node: dagnote, ext: str) -> str:
@@ -59,25 +57,14 @@ def _error_html(message: str, where: str) -> str:
             f"<pre>{html.escape(where)}: {html.escape(message)}</pre></div>")
 
 
-def _label_root(svg: str, escaped_alt: str) -> str:
-    """Let an explicit ``:alt:`` win over the generated <title>/<desc> labelling."""
-    match = _SVG_ROOT.search(svg)
-    if match is None:
-        return svg
-    root = _LABELLED_BY.sub("", match.group(0))
-    root = root.replace("<svg", f'<svg aria-label="{escaped_alt}"', 1)
-    return svg[: match.start()] + root + svg[match.end():]
-
-
-def _unique_ids(self: HTML5Translator, svg: str) -> str:
-    """The same diagram twice on one page would repeat the core's ids: suffix the repeats."""
-    match = _SVG_ID.search(svg)
-    if match is None:
-        return svg
+def _copy_number(self: HTML5Translator, svg: str) -> int:
+    """How many times this diagram has appeared on the page so far (ids must not repeat)."""
+    prefix = core.root_id(svg)
     seen: dict[str, int] = self.__dict__.setdefault("_dagnote_ids", {})
-    prefix = match.group(1)
+    if prefix is None:
+        return 1
     seen[prefix] = seen.get(prefix, 0) + 1
-    return svg.replace(prefix, f"{prefix}-{seen[prefix]}") if seen[prefix] > 1 else svg
+    return seen[prefix]
 
 
 def visit_html(self: HTML5Translator, node: dagnote) -> None:
@@ -86,7 +73,7 @@ def visit_html(self: HTML5Translator, node: dagnote) -> None:
     if result.output is None:
         self.body.append(_error_html(result.engine_error or "no image", node["location"]))
         raise nodes.SkipNode
-    svg = _unique_ids(self, result.output.decode("utf-8"))
+    svg = result.output.decode("utf-8")
     alt = html.escape(node["alt"], quote=True)
     if node["html_format"] == "img":
         name = image_name(node, "svg")
@@ -94,9 +81,8 @@ def visit_html(self: HTML5Translator, node: dagnote) -> None:
         src = html.escape(f"{self.builder.imgpath}/{name}", quote=True)
         inner = f'<img src="{src}" alt="{alt}" />'
     else:
-        if node["explicit_alt"]:
-            svg = _label_root(svg, alt)
-        inner = svg
+        inner = core.for_page(svg, node["alt"] if node["explicit_alt"] else None,
+                              _copy_number(self, svg))
     self.body.append(f"<div {_div_attrs(node)}>{inner}</div>\n")
     raise nodes.SkipNode
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import dagnote
 from mkdocs_dagnote.fence import FenceError, FenceOptions, parse_header, validate
 from mkdocs_dagnote.formatter import error_html, figure_html, inline_svg
 from mkdocs_dagnote.paths import IncludeError, resolve_include
@@ -63,12 +64,12 @@ def test_everything_user_written_is_escaped() -> None:
     opts = FenceOptions(caption='<script>alert(1)</script>', alt='a "quoted" <b>', id="f1",
                         classes=("wide",), width="50%")
     svg = '<svg xmlns="http://www.w3.org/2000/svg" aria-labelledby="t d"><title>t</title></svg>'
-    html = figure_html(inline_svg(svg, opts.alt), opts, ["Data: <X>."], True)
+    html = figure_html(inline_svg(dagnote.for_page(svg, opts.alt)), opts, ["Data: <X>."], True)
     assert "<script>" not in html and "&lt;script&gt;" in html
-    assert 'aria-label="a &#34;quoted&#34; &lt;b&gt;"' in html
+    assert 'aria-label="a &quot;quoted&quot; &lt;b&gt;"' in html
     assert "aria-labelledby" not in html  # it would override the author's alt
     assert "<li>Data: &lt;X&gt;.</li>" in html
     assert '<figure class="dagnote-figure wide" id="f1">' in html
-    assert "<svg xmlns" in html  # the core's SVG itself is not escaped
+    assert "<svg aria-label=" in html and "xmlns=" in html  # the SVG itself is not escaped
     box = error_html(["docs/a.md:3:1: error: <oops>"], "x -> <y>")
     assert "&lt;oops&gt;" in box and "x -&gt; &lt;y&gt;" in box
