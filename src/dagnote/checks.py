@@ -112,7 +112,9 @@ def check(diagram: Diagram) -> list[Diagnostic]:
         labels = " -> ".join(diagram.nodes[k].label for k in cycle)
         edge = next(e for e in diagram.edges if e.tail == cycle[-2] and e.head == cycle[-1])
         out.append(Diagnostic(edge.pos.line, edge.pos.column, "error", "cycle",
-                              f"cycle in the graph: {labels}"))
+                              f"cycle in the graph: {labels}; data flows one way, so remove "
+                              "or reverse one of these arrows (a weight update between "
+                              "modules is written '..>')"))
 
     train = trainables(diagram, diagram.objectives)
     objective_keys = [o.node for o in diagram.objectives]
@@ -128,8 +130,10 @@ def check(diagram: Diagram) -> list[Diagnostic]:
         first = min(nodes, key=lambda n: (n.pos.line, n.pos.column))
         what = "module" if first.kind == "module" else "datum"
         why = "no objective depends on it through a gradient-carrying path"
+        fix = "connect it to an objective, or drop its '*' if it is frozen"
         out.append(_warn(first.pos, "untrained",
-                         f"trainable {what} '{display(diagram, name)}' is never updated: {why}"))
+                         f"trainable {what} '{display(diagram, name)}' is never updated: "
+                         f"{why}; {fix}"))
 
     for obj in diagram.objectives:
         names = updates(diagram, obj, train)
@@ -140,7 +144,8 @@ def check(diagram: Diagram) -> list[Diagnostic]:
             else:
                 why = f"nothing trainable lies upstream of '{label}'"
             out.append(_warn(obj.pos, "objective-trains-nothing",
-                             f"objective '{label}' trains nothing: {why}"))
+                             f"objective '{label}' trains nothing: {why}; mark the weights "
+                             "it should train with '*', as in [f*]"))
         for w in obj.wrt:
             if w not in names and names:
                 out.append(_warn(obj.pos, "wrt-unreached",

@@ -30,13 +30,17 @@ def test_check_reports_each_problem_located_and_exits_1(tmp_path: Path) -> None:
     proc = dagnote("check", str(bad))
     assert proc.returncode == 1
     assert proc.stderr.strip().splitlines() == [
-        f"{bad}:4:11: error: cycle in the graph: y -> g -> y2 -> h -> y [cycle]",
+        f"{bad}:4:11: error: cycle in the graph: y -> g -> y2 -> h -> y; data flows one way, "
+        "so remove or reverse one of these arrows (a weight update between modules is "
+        "written '..>') [cycle]",
         f"{bad}:5:1: error: unknown statement: expected '->', '~' or a keyword "
         "(given, seq, min, max, phase, note, direction) [unknown-statement]",
         f"{bad}:6:6: warning: trainable module 'k' is never updated: no objective depends "
-        "on it through a gradient-carrying path [untrained]",
+        "on it through a gradient-carrying path; connect it to an objective, or drop its '*' "
+        "if it is frozen [untrained]",
         f"{bad}:9:1: warning: objective 'w' trains nothing: nothing trainable lies upstream "
-        "of 'w' [objective-trains-nothing]",
+        "of 'w'; mark the weights it should train with '*', as in [f*] "
+        "[objective-trains-nothing]",
     ]
 
 
