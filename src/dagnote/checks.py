@@ -140,12 +140,13 @@ def check(diagram: Diagram) -> list[Diagnostic]:
         label = diagram.nodes[obj.node].label
         if not names:
             if obj.wrt:
-                why = f"'{label}' does not depend on {', '.join(obj.wrt)} through a gradient path"
+                why = (f"'{label}' does not depend on {', '.join(obj.wrt)} through a gradient "
+                       "path; connect them to it, or name other weights after 'wrt'")
             else:
-                why = f"nothing trainable lies upstream of '{label}'"
+                why = (f"nothing trainable lies upstream of '{label}'; mark the weights it "
+                       "should train with '*', as in [f*]")
             out.append(_warn(obj.pos, "objective-trains-nothing",
-                             f"objective '{label}' trains nothing: {why}; mark the weights "
-                             "it should train with '*', as in [f*]"))
+                             f"objective '{label}' trains nothing: {why}"))
         for w in obj.wrt:
             if w not in names and names:
                 out.append(_warn(obj.pos, "wrt-unreached",
