@@ -59,12 +59,23 @@ def find_cycle(diagram: Diagram) -> list[str] | None:
 
 
 def _reach(diagram: Diagram, start: Iterable[str], forward: bool) -> set[str]:
-    """Nodes reached from ``start`` along gradient-carrying edges (either direction)."""
-    nxt: dict[str, list[str]] = {k: [] for k in diagram.nodes}
-    for e in diagram.edges:
-        if e.kind in GRADIENT_KINDS:
-            a, b = (e.tail, e.head) if forward else (e.head, e.tail)
-            nxt[a].append(b)
+    """Nodes reached from ``start`` along gradient-carrying edges (either direction).
+
+    Memoised on the diagram: checks, summary and layout ask the same questions.
+    """
+    start = tuple(start)
+    key = ("reach", start, forward)
+    if key in diagram.memo:
+        return diagram.memo[key]  # type: ignore[return-value]
+    adjacency = ("adjacency", forward)
+    nxt: dict[str, list[str]] | None = diagram.memo.get(adjacency)  # type: ignore[assignment]
+    if nxt is None:
+        nxt = {k: [] for k in diagram.nodes}
+        for e in diagram.edges:
+            if e.kind in GRADIENT_KINDS:
+                a, b = (e.tail, e.head) if forward else (e.head, e.tail)
+                nxt[a].append(b)
+        diagram.memo[adjacency] = nxt
     seen: set[str] = set()
     todo = list(start)
     while todo:
@@ -73,6 +84,7 @@ def _reach(diagram: Diagram, start: Iterable[str], forward: bool) -> set[str]:
             if other not in seen:
                 seen.add(other)
                 todo.append(other)
+    diagram.memo[key] = seen
     return seen
 
 

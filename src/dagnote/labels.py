@@ -7,6 +7,7 @@ reaches the DOT file except through :func:`html.escape`.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -15,6 +16,7 @@ _SCRIPT = re.compile(r"([_^])(\{[^{}]*\}|[^\s{}_^])")
 _DISTRIBUTIONS = {"N": "𝒩", "U": "𝒰", "Cat": "Cat", "Bern": "Bern"}
 
 
+@functools.lru_cache(maxsize=8192)
 def esc(text: str) -> str:
     """Escape text for an HTML-like label (also neutralises DOT's own metacharacters).
 
@@ -29,6 +31,7 @@ def plain(label: str) -> str:
     return _SCRIPT.sub(lambda m: m.group(2).strip("{}"), label)
 
 
+@functools.lru_cache(maxsize=4096)
 def markup(label: str, size: float, quoted: bool = False) -> str:
     """HTML-like label body for ``label`` at font ``size`` points."""
     if quoted:

@@ -40,8 +40,8 @@ def _attrs(**attrs: str | float | None) -> str:
     for key, value in attrs.items():
         if value is None:
             continue
-        text = str(value)
-        if text.startswith("<") and text.endswith(">"):
+        text = value if isinstance(value, str) else str(value)
+        if text[:1] == "<" and text[-1:] == ">":
             parts.append(f"{key}={text}")
         else:
             parts.append(f'{key}="{esc(text)}"')

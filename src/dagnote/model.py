@@ -80,6 +80,8 @@ class Diagram:
     edges: list[Edge] = field(default_factory=list)
     objectives: list[ObjectiveSpec] = field(default_factory=list)
     direction: str = "TB"
+    # answers computed from the finished graph (reachability); cleared on any edit
+    memo: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
 
     def boxes(self, ident: str) -> list[Node]:
         """Every box drawn for one module (shared weights give several)."""
@@ -230,6 +232,7 @@ class Builder:
         order = self.operand_count.get(head, 0)
         self.operand_count[head] = order + 1
         self.diagram.edges.append(Edge(tail, head, kind, pos, label, side, order))
+        self.diagram.memo.clear()
 
     # -- statements -------------------------------------------------------------------
     def build(self, program: Program) -> Diagram:

@@ -7,7 +7,7 @@ parser keeps going on the next line so one run reports every bad line.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .diagnostics import Diagnostic
 from .syntax import (
@@ -32,6 +32,9 @@ USAGE = {"given": "given x", "seq": "seq x", "min": "min loss", "max": "max loss
          "phase": "phase (a): min loss", "note": "note (×): σ", "direction": "direction LR"}
 DIRECTIONS = ("TB", "LR", "BT", "RL")
 _SPECIAL = set(",~:*\"[]()")
+_SIMPLE = re.compile(r"(?P<space>\s+)|(?P<arrow>-/->|->|\.\.>)|(?P<punct>[,~:*])")
+# a run of word characters: not space, not punctuation of the language, and no arrow start
+_WORD = re.compile(r'(?:[^\s,~:*"\[\](){}.\-]|-(?!/->|>)|\.(?!\.>))+')
 
 
 class ParseError(Exception):
@@ -42,8 +45,7 @@ class ParseError(Exception):
         self.code = code
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: tokens are made by the thousand
     kind: str  # word, arrow, ',', '~', ':', '*', string, bracket, paren
     text: str
     column: int  # 1-based
@@ -53,6 +55,8 @@ class Token:
 
 def strip_comment(line: str) -> str:
     """Drop a ``#`` comment that is not inside quotes, brackets or braces."""
+    if "#" not in line:
+        return line
     depth = 0
     quoted = False
     for i, ch in enumerate(line):
@@ -94,16 +98,20 @@ def tokenize(line: str) -> list[Token]:
     n = len(line)
     spaced = True
     while i < n:
-        ch = line[i]
-        if ch.isspace():
-            i += 1
-            spaced = True
+        simple = _SIMPLE.match(line, i)
+        if simple is not None:  # spaces, arrows and punctuation in one regular expression
+            text = simple.group()
+            if simple.lastgroup == "space":
+                spaced = True
+            else:
+                kind = "arrow" if simple.lastgroup == "arrow" else text
+                tokens.append(Token(kind, text, i + 1, simple.end() + 1, spaced))
+                spaced = False
+            i = simple.end()
             continue
+        ch = line[i]
         start = i
-        arrow = next((a for a in ("-/->", "->", "..>") if line.startswith(a, i)), None)
-        if arrow:
-            kind, text, i = "arrow", arrow, i + len(arrow)
-        elif ch == '"':
+        if ch == '"':
             end = line.find('"', i + 1)
             if end < 0:
                 raise ParseError("quoted text is never closed with '\"'", i + 1)
@@ -118,8 +126,15 @@ def tokenize(line: str) -> list[Token]:
             opening = "[" if ch == "]" else "("
             raise ParseError(f"unexpected '{ch}' with no '{opening}' before it: remove it or "
                              f"add the '{opening}'", i + 1)
-        elif ch in ",~:*":
-            kind, text, i = ch, ch, i + 1
+        elif (m := _WORD.match(line, i)) is not None and (
+            m.end() == n or line[m.end()] not in "{}"
+        ):
+            # the common case, one regular expression; braces fall back to the loop below
+            i = m.end()
+            kind, text = "word", line[start:i]
+            if i < n and line[i] == "(" and text[-1].isalnum():
+                end = _closing(line, i, "(", ")")
+                kind, text, i = "call", line[start : end + 1], end + 1
         else:
             depth = 0
             while i < n:
@@ -192,17 +207,16 @@ class LineParser:
 
     def words(self, stop: tuple[str, ...] = ()) -> tuple[str, int] | None:
         """A name made of consecutive words (``posterior loss``); None if none here."""
-        parts: list[str] = []
-        column = 0
-        while (tok := self.peek()) is not None and tok.kind == "word":
-            if parts and tok.text in stop:
-                break
-            if not parts:
-                column = tok.column
-            parts.append(tok.text)
-            self.i += 1
-        if not parts:
+        tokens, i, n = self.tokens, self.i, len(self.tokens)
+        if i >= n or tokens[i].kind != "word":
             return None
+        column = tokens[i].column
+        parts = [tokens[i].text]
+        i += 1
+        while i < n and tokens[i].kind == "word" and tokens[i].text not in stop:
+            parts.append(tokens[i].text)
+            i += 1
+        self.i = i
         return " ".join(parts), column
 
     # -- items -----------------------------------------------------------------------

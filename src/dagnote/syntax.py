@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 ItemKind = Literal["value", "module", "operator"]
 EdgeKind = Literal["data", "stopgrad", "copy"]
 Side = Literal["left", "right"]
 
 
-@dataclass(frozen=True)
-class Pos:
+class Pos(NamedTuple):  # tuples: made for every token, cheap to create
     line: int
     column: int
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
     """One element written in a chain: ``x``, ``*z'``, ``[f*]``, ``[enc*@2]``, ``(ce)``."""
 
     kind: ItemKind
