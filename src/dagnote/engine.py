@@ -7,11 +7,13 @@ small diagram. Every run has a timeout; no shell is ever involved.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -157,22 +159,7 @@ def run(engine: Engine, dots: Sequence[str], fmt: str, timeout: float) -> list[b
     if fmt != "svg" and len(dots) != 1:
         return [run(engine, [d], fmt, timeout)[0] for d in dots]
     data = "".join(dots).encode("utf-8")
-    try:
-        proc = subprocess.run(  # noqa: S603 - fixed argv, no shell
-            [engine.path, f"-T{fmt}"],
-            input=data,
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise EngineError(
-            f"Graphviz engine '{engine.name}' timed out after {timeout:g} s"
-        ) from exc
-    except OSError as exc:
-        raise EngineError(f"Graphviz engine '{engine.name}' could not run: {exc}") from exc
-    finally:
-        _count_run()
+    proc = _run_bounded([engine.path, f"-T{fmt}"], data, timeout, engine.name)
     if proc.returncode != 0:
         err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         detail = err[-1] if err else f"exit status {proc.returncode}"
@@ -182,6 +169,32 @@ def run(engine: Engine, dots: Sequence[str], fmt: str, timeout: float) -> list[b
     if not proc.stdout:
         raise EngineError(f"Graphviz engine '{engine.name}' wrote nothing")
     return [proc.stdout]
+
+
+def _run_bounded(argv: list[str], data: bytes, timeout: float,
+                 name: str) -> subprocess.CompletedProcess[bytes]:
+    """Run an engine in its own process group, so a timeout ends it and every child.
+
+    ``subprocess.run`` kills only the direct child: an engine behind a wrapper script
+    would leave its real process running after the timeout.
+    """
+    try:
+        proc = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+            argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+    except OSError as exc:
+        raise EngineError(f"Graphviz engine '{name}' could not run: {exc}") from exc
+    finally:
+        _count_run()
+    try:
+        out, err = proc.communicate(data, timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        with contextlib.suppress(OSError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise EngineError(f"Graphviz engine '{name}' timed out after {timeout:g} s") from exc
+    return subprocess.CompletedProcess(argv, proc.returncode, out, err)
 
 
 def svg_to_pdf(svg: bytes, timeout: float) -> bytes:

@@ -7,6 +7,7 @@ of the same build still render, the call returns, and the cache holds no partial
 
 from __future__ import annotations
 
+import os
 import shutil
 import stat
 import sys
@@ -158,3 +159,24 @@ def test_engine_hanging_in_a_child_process_times_out(tmp_path: Path) -> None:
     [rendered] = dagnote.render_many([GOOD], RenderOptions(engine=str(script), timeout=1.0))
     assert time.monotonic() - started < 4.5
     assert "timed out" in (rendered.engine_error or "")
+
+
+def test_timeout_ends_the_engines_children_too(tmp_path: Path) -> None:
+    """The real engine behind a wrapper script must not outlive the timeout."""
+    pid_file = tmp_path / "child.pid"
+    script = tmp_path / "dot-wrapper"
+    script.write_text('#!/bin/sh\nif [ "$1" = "-V" ]; then\n'
+                      '  echo "dot - graphviz version 2.43.0" >&2; exit 0\nfi\n'
+                      f'sleep 30 &\necho $! > "{pid_file}"\nwait\n')
+    script.chmod(0o755)
+    [rendered] = dagnote.render_many([GOOD], RenderOptions(engine=str(script), timeout=1.0))
+    assert "timed out" in (rendered.engine_error or "")
+    child = int(pid_file.read_text())
+    for _ in range(50):  # the kill is immediate; allow the kernel a moment to reap
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    os.kill(child, 9)
+    pytest.fail("the engine's child process was still running after the timeout")
