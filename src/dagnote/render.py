@@ -21,13 +21,12 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from . import engine as engines
 from .cache import Cache, cache_key
 from .diagnostics import Diagnostic, EngineError
-from .limits import MAX_NODES
 from .options import RenderOptions
 from .result import Checked, ObjectiveSummary, Rendered, Summary
 
@@ -80,15 +79,6 @@ def render(source: str, options: RenderOptions | None = None,
            cache: Cache | None = None) -> Rendered:
     """Render one diagram (see :func:`render_many`, which hosts should prefer)."""
     return render_many([source], options, cache)[0]
-
-
-def _node_limit(compiled: Compiled) -> Compiled:
-    if len(compiled.diagram.nodes) > MAX_NODES:
-        first = Diagnostic(1, 1, "error", "too-large",
-                           f"diagram has {len(compiled.diagram.nodes)} elements; "
-                           f"the limit is {MAX_NODES}")
-        return replace(compiled, diagnostics=sorted([*compiled.diagnostics, first]))
-    return compiled
 
 
 # -- cache entries: image plus diagnostics and summary -------------------------------------
@@ -151,7 +141,7 @@ def render_many(sources: Sequence[str], options: RenderOptions | None = None,
                 continue
             output, meta = _unpack(source, body)
             if meta is None:
-                known = _node_limit(_compiled(source))
+                known = _compiled(source)
                 meta = (list(known.diagnostics), known.summary)
             results[i] = Rendered(source, meta[0], meta[1], output=output, from_cache=True,
                                   extra={"cache_key": keys[i]})
@@ -160,7 +150,7 @@ def render_many(sources: Sequence[str], options: RenderOptions | None = None,
     for i, source in enumerate(sources):
         if results[i] is not None:
             continue
-        c = _node_limit(_compiled(source))
+        c = _compiled(source)
         results[i] = Rendered(source, list(c.diagnostics), c.summary)
         if c.has_errors:
             continue
@@ -261,6 +251,10 @@ def _finish(items: list[Compiled], keys: list[str], layouts: list[Layout],
             results.append(out)
             continue
         summary = items[index].summary
+        expected = len(layouts[index].titles)
+        if out.count(b'class="node') < expected:  # valid SVG, but not this diagram's
+            results.append(f"the engine wrote an SVG without the diagram's {expected} elements")
+            continue
         try:
             svg = postprocess(out, f"dagnote-{keys[index][:12]}", _title(items[index]),
                               summary.text(), layouts[index].titles)

@@ -41,6 +41,9 @@ BEHAVIOURS = {
     "garbage": 'sys.stdout.write("this is not an image\\n")',
     "broken-svg": 'sys.stdout.write("<svg><g><text>unclosed</svg>\\n" * data.count(b"digraph"))',
     "empty": "pass",  # exit 0, no output at all
+    # well-formed, but empty SVG documents, one per graph
+    "blank-svg": ('sys.stdout.write(\'<svg xmlns="http://www.w3.org/2000/svg"><g id="graph0" '
+                  'class="graph"></g></svg>\\n\' * data.count(b"digraph"))'),
     "crash-signal": "import os, signal; os.kill(os.getpid(), signal.SIGKILL)",
     # lays out with the real embedded engine unless the input holds the poison module
     "poisoned": (
@@ -93,7 +96,7 @@ def test_engine_file_that_is_not_executable(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("behaviour", ["fails", "silent-fail", "garbage", "broken-svg",
-                                       "empty", "crash-signal"])
+                                       "empty", "crash-signal", "blank-svg"])
 def test_faulty_engine_gives_an_error_per_diagram(tmp_path: Path, behaviour: str) -> None:
     cache_dir = tmp_path / "cache"
     options = RenderOptions(engine=stand_in(tmp_path, behaviour), timeout=20)
