@@ -249,3 +249,25 @@ def test_on_error_raise_stops_the_build_with_a_located_message(make_site: Site) 
     cause = info.value.__context__
     assert isinstance(cause, PluginError)
     assert re.match(r"docs/index\.md:5:\d+: error: .*cycle", str(cause))
+
+
+def test_search_indexes_words_not_svg_and_pages_keep_their_svgs(make_site: Site) -> None:
+    root = make_site({
+        "mkdocs.yml": PLAIN_YML.replace("  - dagnote", "  - search\n  - dagnote"),
+        "docs/index.md": f"""
+            # Home
+
+            ```dagnote caption="Zanzibar classifier"
+            {CLASSIFIER}```
+
+            ```dagnote
+            {CLASSIFIER}```
+            """.replace("\n            ", "\n"),
+    })
+    site = build_site(root, strict=True)
+    html = page(site)
+    assert html.count('<svg') == 2 and "dagnote-svg-" not in html  # placeholders restored
+    index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "Zanzibar classifier" in index
+    # without parking, the SVG's style sheet and title/desc text land in the index
+    assert "var(--" not in index and "Weights: f (trained)" not in index
