@@ -28,7 +28,6 @@ from .fence import FenceError, parse_header, validate
 from .paths import IncludeError, read_include
 from .renderer import PageContext, Settings, SiteRenderer
 from .scan import Fence, scan
-from .superfences import fence_format, fence_validator, superfences_accepts
 
 log = logging.getLogger("mkdocs.plugins.dagnote")
 
@@ -103,6 +102,9 @@ class DagnotePlugin(BasePlugin[DagnotePluginConfig]):
         config.mdx_configs.pop(FENCE_NAME, None)
         uses_superfences = self.superfences = SUPERFENCES in exts
         if uses_superfences:
+            # imported only here: sites without SuperFences do not pay for pymdownx
+            from .superfences import fence_format, fence_validator
+
             sf = config.mdx_configs.setdefault(SUPERFENCES, {})
             fences = sf.setdefault("custom_fences", [])
             fences[:] = [f for f in fences if f.get("name") != FENCE_NAME]
@@ -171,6 +173,8 @@ class DagnotePlugin(BasePlugin[DagnotePluginConfig]):
             path=self.renderer.display_path(path), fences=list(found), url=page.url, offset=offset
         )
         if self.superfences:
+            from .superfences import superfences_accepts
+
             for fence in found:
                 if not superfences_accepts(fence.header):
                     log.warning(
