@@ -60,6 +60,7 @@ def prior_label(label: str) -> tuple[str, str]:
     return name, m.group(2)
 
 
+@functools.lru_cache(maxsize=4096)
 def text_width(text: str, size: float) -> float:
     """A rough width in points, used to size boxes so labels never overflow them."""
     width = 0.0

@@ -85,7 +85,14 @@ class Diagram:
 
     def boxes(self, ident: str) -> list[Node]:
         """Every box drawn for one module (shared weights give several)."""
-        return [n for n in self.nodes.values() if n.kind == "module" and n.ident == ident]
+        index: dict[str, list[Node]] | None = self.memo.get("boxes")  # type: ignore[assignment]
+        if index is None:
+            index = {}
+            for n in self.nodes.values():
+                if n.kind == "module":
+                    index.setdefault(n.ident, []).append(n)
+            self.memo["boxes"] = index
+        return index.get(ident, [])
 
     @property
     def phases(self) -> list[str]:
@@ -192,10 +199,7 @@ class Builder:
                 node = Node(key, "module", item.label, item.pos, item.ident,
                             instance=item.instance)
                 d.nodes[key] = node
-            if item.star:
-                for box in [node, *d.boxes(item.ident)]:
-                    box.trainable = True
-            elif any(b.trainable for b in d.boxes(item.ident)):
+            if item.star:  # link_shared_boxes() passes it on to the module's other boxes
                 node.trainable = True
             return key
         key = f"val:{item.ident}"
@@ -259,6 +263,7 @@ class Builder:
                 self.objective(stmt)
             else:
                 self.note(stmt)
+        self.diagram.memo.clear()  # nodes were added: forget any early answers
         self.link_shared_boxes()
         return self.diagram
 

@@ -32,9 +32,14 @@ USAGE = {"given": "given x", "seq": "seq x", "min": "min loss", "max": "max loss
          "phase": "phase (a): min loss", "note": "note (×): σ", "direction": "direction LR"}
 DIRECTIONS = ("TB", "LR", "BT", "RL")
 _SPECIAL = set(",~:*\"[]()")
-_SIMPLE = re.compile(r"(?P<space>\s+)|(?P<arrow>-/->|->|\.\.>)|(?P<punct>[,~:*])")
-# a run of word characters: not space, not punctuation of the language, and no arrow start
-_WORD = re.compile(r'(?:[^\s,~:*"\[\](){}.\-]|-(?!/->|>)|\.(?!\.>))+')
+_WORD_CHARS = r'(?:[^\s,~:*"\[\](){}.\-]|-(?!/->|>)|\.(?!\.>)|\{[^{}]*\})+'
+# spaces, arrows, punctuation and plain words in one regular expression; a word that runs
+# into a nested or unbalanced brace does not match here (the lookahead makes the word atomic) and is
+# scanned by the loop in tokenize()
+_SIMPLE = re.compile(
+    r"(?P<space>\s+)|(?P<arrow>-/->|->|\.\.>)|(?P<punct>[,~:*])"
+    rf"|(?P<word>(?=(?P<w>{_WORD_CHARS}))(?P=w))(?![{{}}])"
+)
 
 
 class ParseError(Exception):
@@ -101,8 +106,20 @@ def tokenize(line: str) -> list[Token]:
         simple = _SIMPLE.match(line, i)
         if simple is not None:  # spaces, arrows and punctuation in one regular expression
             text = simple.group()
-            if simple.lastgroup == "space":
+            group = simple.lastgroup
+            if group == "space":
                 spaced = True
+            elif group == "word":
+                end = simple.end()
+                if end < n and line[end] == "(" and text[-1].isalnum():  # a prior: N(0, 1)
+                    close = _closing(line, end, "(", ")")
+                    tokens.append(Token("call", line[i : close + 1], i + 1, close + 2, spaced))
+                    i = close + 1
+                else:
+                    tokens.append(Token("word", text, i + 1, end + 1, spaced))
+                    i = end
+                spaced = False
+                continue
             else:
                 kind = "arrow" if simple.lastgroup == "arrow" else text
                 tokens.append(Token(kind, text, i + 1, simple.end() + 1, spaced))
@@ -126,15 +143,6 @@ def tokenize(line: str) -> list[Token]:
             opening = "[" if ch == "]" else "("
             raise ParseError(f"unexpected '{ch}' with no '{opening}' before it: remove it or "
                              f"add the '{opening}'", i + 1)
-        elif (m := _WORD.match(line, i)) is not None and (
-            m.end() == n or line[m.end()] not in "{}"
-        ):
-            # the common case, one regular expression; braces fall back to the loop below
-            i = m.end()
-            kind, text = "word", line[start:i]
-            if i < n and line[i] == "(" and text[-1].isalnum():
-                end = _closing(line, i, "(", ")")
-                kind, text, i = "call", line[start : end + 1], end + 1
         else:
             depth = 0
             while i < n:
