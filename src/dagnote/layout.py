@@ -7,6 +7,7 @@ label or an attribute. Phases (``phase (a): ...``) become side-by-side clusters.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from .checks import trainables
@@ -36,8 +37,14 @@ class Layout:
 
 def _attrs(**attrs: str | float | None) -> str:
     """DOT attribute list; values are generated (labels arrive already as <...>)."""
+    return _attr_list(tuple(attrs.items()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _attr_list(attrs: tuple[tuple[str, str | float | None], ...]) -> str:
+    """Attribute lists repeat (edge classes, box shapes): format each one once."""
     parts = []
-    for key, value in attrs.items():
+    for key, value in attrs:
         if value is None:
             continue
         text = value if isinstance(value, str) else str(value)

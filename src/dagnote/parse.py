@@ -182,6 +182,7 @@ class LineParser:
 
     def __init__(self, tokens: list[Token], line_no: int, text: str) -> None:
         self.tokens = tokens
+        self.n = len(tokens)
         self.i = 0
         self.line = line_no
         self.text = text
@@ -189,7 +190,7 @@ class LineParser:
     # -- token helpers -------------------------------------------------------------
     def peek(self, offset: int = 0) -> Token | None:
         j = self.i + offset
-        return self.tokens[j] if j < len(self.tokens) else None
+        return self.tokens[j] if j < self.n else None
 
     def take(self) -> Token:
         tok = self.tokens[self.i]
@@ -201,9 +202,6 @@ class LineParser:
 
     def end_column(self) -> int:
         return len(self.text.rstrip()) + 1
-
-    def pos(self, column: int) -> Pos:
-        return Pos(self.line, column)
 
     def expect(self, kind: str, what: str) -> Token:
         tok = self.peek()
@@ -257,7 +255,7 @@ class LineParser:
             if not tok.text.strip():
                 raise ParseError("quoted name is empty: write the name between the quotes",
                                  tok.column)
-            return Item("value", tok.text, tok.text, self.pos(column), star=star, quoted=True)
+            return Item("value", tok.text, tok.text, Pos(self.line, column), star=star, quoted=True)
         if tok.kind == "call":
             raise ParseError(
                 f"'{tok.text}' looks like a distribution; sample from it with '~'",
@@ -268,7 +266,7 @@ class LineParser:
         if got is None:
             raise ParseError(f"expected a name, found '{tok.text}'", tok.column)
         name, _ = got
-        return Item("value", name, name, self.pos(column), star=star)
+        return Item("value", name, name, Pos(self.line, column), star=star)
 
     def module(self, tok: Token) -> Item:
         body = tok.text.strip()
@@ -293,7 +291,7 @@ class LineParser:
         ident, label = self.ident_and_label(ident_label, column)
         if "*" in label and not label.startswith('"'):
             raise ParseError("'*' goes at the end of a module name, as in [f*]", column)
-        return Item("module", ident, label, self.pos(column), star=star, instance=instance)
+        return Item("module", ident, label, Pos(self.line, column), star=star, instance=instance)
 
     def operator(self, tok: Token) -> Item:
         body = tok.text.strip()
@@ -312,7 +310,7 @@ class LineParser:
                 "kind",
             )
         ident, label = self.ident_and_label(body, column)
-        return Item("operator", ident, label, self.pos(column), instance=instance)
+        return Item("operator", ident, label, Pos(self.line, column), instance=instance)
 
     @staticmethod
     def ident_and_label(text: str, column: int) -> tuple[str, str]:
@@ -371,11 +369,11 @@ class LineParser:
                         f"a sample must be a value, not {kind}: sample a value and feed it "
                         "in, as in 'x ~ X' then 'x -> [f]'", item.pos.column, "kind"
                     )
-            return Sample(groups[0], source, self.pos(start.column))
+            return Sample(groups[0], source, Pos(self.line, start.column))
         hops: list[Hop] = []
         while (tok := self.peek()) is not None and tok.kind == "arrow":
             self.take()
-            hops.append(Hop(ARROWS[tok.text], self.pos(tok.column)))  # type: ignore[arg-type]
+            hops.append(Hop(ARROWS[tok.text], Pos(self.line, tok.column)))  # type: ignore[arg-type]
             groups.append(self.group())
         if not hops:
             tok = self.peek()
@@ -404,7 +402,7 @@ class LineParser:
                                  where.column)
             side = where.text
         self.finish()
-        return Chain(tuple(groups), tuple(hops), side, self.pos(start.column))  # type: ignore[arg-type]
+        return Chain(tuple(groups), tuple(hops), side, Pos(self.line, start.column))  # type: ignore[arg-type]
 
     def rest_text(self) -> str:
         """The rest of the line as free text (edge labels, notes)."""
@@ -435,18 +433,18 @@ class LineParser:
         self.take()
         if tok.kind == "paren":
             label = "(" + ", ".join(_norm_space(p) for p in tok.text.split(",")) + ")"
-            return Source("dataset", label, label, self.pos(tok.column))
+            return Source("dataset", label, label, Pos(self.line, tok.column))
         if tok.kind == "call":
             label = _norm_space(tok.text.replace(",", ", ").replace(" ,", ","))
             label = re.sub(r"\(\s+", "(", label)
-            return Source("prior", label, label, self.pos(tok.column))
+            return Source("prior", label, label, Pos(self.line, tok.column))
         if tok.kind == "string":
-            return Source("dataset", tok.text, tok.text, self.pos(tok.column))
+            return Source("dataset", tok.text, tok.text, Pos(self.line, tok.column))
         if tok.kind == "word":
             self.i -= 1
             got = self.words()
             assert got is not None
-            return Source("dataset", got[0], got[0], self.pos(tok.column))
+            return Source("dataset", got[0], got[0], Pos(self.line, tok.column))
         shown = f"[{tok.text}]" if tok.kind == "bracket" else tok.text
         raise ParseError(
             f"can only sample from a data set or a prior, not '{shown}': write 'x ~ X', "
@@ -466,7 +464,7 @@ class LineParser:
             if item.kind != "value":
                 raise ParseError("given takes data names, as in 'given x'", item.pos.column, "kind")
         self.finish()
-        return Given(items, self.pos(kw.column))
+        return Given(items, Pos(self.line, kw.column))
 
     def stmt_seq(self, kw: Token) -> Statement:
         item = self.item()
@@ -485,7 +483,7 @@ class LineParser:
             parent_name = _norm_space(match.group(1))
             if parent_name.startswith('"') and parent_name.endswith('"'):
                 parent_name = parent_name[1:-1]
-            parent = Item("value", parent_name, parent_name, self.pos(tok.column + 1))
+            parent = Item("value", parent_name, parent_name, Pos(self.line, tok.column + 1))
             lo, hi = match.group(2), match.group(3)
             drop_start = lo not in ("", "0")
             drop_end = hi != ""
@@ -497,7 +495,7 @@ class LineParser:
             }[(drop_start, drop_end)]
             self.i = len(self.tokens)
         self.finish()
-        return Seq(item, parent, blank, self.pos(kw.column))  # type: ignore[arg-type]
+        return Seq(item, parent, blank, Pos(self.line, kw.column))  # type: ignore[arg-type]
 
     def stmt_min(self, kw: Token, phase: str | None = None) -> Statement:
         return self.objective("min", kw, phase)
@@ -511,13 +509,13 @@ class LineParser:
             raise ParseError(f"'{direction}' needs the value to optimise", self.end_column())
         if tok.kind == "string":
             self.take()
-            target = Item("value", tok.text, tok.text, self.pos(tok.column), quoted=True)
+            target = Item("value", tok.text, tok.text, Pos(self.line, tok.column), quoted=True)
         else:
             got = self.words(stop=("wrt",))
             if got is None:
                 raise ParseError(f"expected a value name after '{direction}', as in "
                                  f"'{direction} loss'", tok.column)
-            target = Item("value", got[0], got[0], self.pos(got[1]))
+            target = Item("value", got[0], got[0], Pos(self.line, got[1]))
         wrt: list[Item] = []
         tok = self.peek()
         if tok is not None and tok.kind == "word" and tok.text == "wrt":
@@ -547,7 +545,7 @@ class LineParser:
                     continue
                 break
         self.finish()
-        return Objective(direction, target, tuple(wrt), self.pos(kw.column), phase)  # type: ignore[arg-type]
+        return Objective(direction, target, tuple(wrt), Pos(self.line, kw.column), phase)  # type: ignore[arg-type]
 
     def stmt_phase(self, kw: Token) -> Statement:
         tok = self.peek()
@@ -573,7 +571,7 @@ class LineParser:
         if not text:
             raise ParseError("the note text is empty: write it after ':', as in "
                              "'note (×): σ'", tok.column)
-        return Note(target, text, self.pos(kw.column))
+        return Note(target, text, Pos(self.line, kw.column))
 
     def stmt_direction(self, kw: Token) -> Statement:
         tok = self.expect("word", "a direction (TB, LR, BT or RL)")
@@ -582,7 +580,7 @@ class LineParser:
                 f"unknown direction '{tok.text}': use TB, LR, BT or RL", tok.column, "direction"
             )
         self.finish()
-        return Direction(tok.text.upper(), self.pos(kw.column))
+        return Direction(tok.text.upper(), Pos(self.line, kw.column))
 
 
 def parse(source: str) -> tuple[Program, list[Diagnostic]]:
