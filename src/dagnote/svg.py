@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import html
 import re
-import xml.etree.ElementTree as ET  # noqa: S405 - serialisation only; parsing is defusedxml
 
-from defusedxml.ElementTree import fromstring
+from lxml import etree
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
-ET.register_namespace("", SVG_NS)
-ET.register_namespace("xlink", XLINK_NS)
+# The engine's output is parsed with entities, network access and DTD loading off and
+# comments dropped: nothing in it can expand, fetch or survive as a comment.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                          remove_comments=True, remove_pis=True, huge_tree=False)
 
 
 def _q(tag: str) -> str:
     return f"{{{SVG_NS}}}{tag}"
+
+
+_G = _q("g")
+_TITLE = _q("title")
 
 
 #: Fallback palettes (line, text, node fill, sequence accent, background) used when the
@@ -68,20 +73,20 @@ def style_sheet(root_id: str) -> str:
     )
 
 
-def _background(root: ET.Element) -> ET.Element | None:
+def _background(root: etree._Element) -> etree._Element | None:
     """A rectangle behind the drawing (``fill="none"`` unless the CSS gives it a colour)."""
     box = (root.get("viewBox") or "").replace(",", " ").split()
     if len(box) != 4:
         return None
     x, y, w, h = box
-    return ET.Element(_q("rect"), {"class": "dn-bg", "x": x, "y": y, "width": w,
+    return etree.Element(_q("rect"), {"class": "dn-bg", "x": x, "y": y, "width": w,
                                     "height": h, "fill": "none", "stroke": "none"})
 
 
 def postprocess(svg: bytes, root_id: str, title: str, desc: str,
                 node_titles: dict[str, str]) -> bytes:
     """Rewrite one engine SVG document (see module docstring)."""
-    root = fromstring(svg)
+    root = etree.fromstring(svg, _PARSER)
     root.set("id", root_id)
     root.set("class", "dagnote")
     root.set("role", "img")
@@ -91,29 +96,24 @@ def postprocess(svg: bytes, root_id: str, title: str, desc: str,
         ident = el.get("id")
         if ident and el is not root:
             el.set("id", f"{root_id}-{ident}")
-        if el.tag == _q("g") and "node" in (el.get("class") or "").split():
-            t = el.find(_q("title"))
-            if t is not None and t.text in node_titles:
+    drop = []
+    for el in root.iter(_G):
+        classes = (el.get("class") or "").split()
+        t = el.find(_TITLE)
+        if t is None:
+            continue
+        if "node" in classes:
+            if t.text in node_titles:
                 t.text = node_titles[t.text]
-        if el.tag == _q("g") and "edge" in (el.get("class") or "").split():
-            t = el.find(_q("title"))
-            if t is not None:
-                el.remove(t)
-    for g in root.findall(_q("g")):
-        t = g.find(_q("title"))
-        if t is not None and "graph" in (g.get("class") or ""):
-            g.remove(t)
-    for g in root.iter(_q("g")):
-        cls = g.get("class")
-        if cls and "cluster" in cls.split():
-            t = g.find(_q("title"))
-            if t is not None:
-                g.remove(t)
-    title_el = ET.Element(_q("title"), {"id": f"{root_id}-title"})
+        elif "edge" in classes or "graph" in classes or "cluster" in classes:
+            drop.append(t)  # engine-internal names mean nothing to a reader
+    for t in drop:
+        t.getparent().remove(t)
+    title_el = etree.Element(_TITLE, {"id": f"{root_id}-title"})
     title_el.text = title
-    desc_el = ET.Element(_q("desc"), {"id": f"{root_id}-desc"})
+    desc_el = etree.Element(_q("desc"), {"id": f"{root_id}-desc"})
     desc_el.text = desc
-    style_el = ET.Element(_q("style"))
+    style_el = etree.Element(_q("style"))
     style_el.text = style_sheet(root_id)
     background = _background(root)
     if background is not None:
@@ -121,8 +121,8 @@ def postprocess(svg: bytes, root_id: str, title: str, desc: str,
     root.insert(0, style_el)
     root.insert(0, desc_el)
     root.insert(0, title_el)
-    ET.indent(root, space="")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
+    etree.indent(root, space="")
+    return etree.tostring(root, encoding="utf-8") + b"\n"
 
 
 _ROOT_TAG = re.compile(r"<svg\b[^>]*>")
