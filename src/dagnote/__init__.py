@@ -13,9 +13,9 @@ from .cache import Cache  # noqa: E402
 from .diagnostics import DagnoteError, Diagnostic, DiagramError, EngineError  # noqa: E402
 from .engine import engine_runs  # noqa: E402
 from .options import RenderOptions  # noqa: E402
+from .page import for_page, root_id  # noqa: E402
 from .render import check, render, render_many  # noqa: E402
 from .result import Checked, ObjectiveSummary, Rendered, Summary  # noqa: E402
-from .svg import for_page, root_id  # noqa: E402
 
 
 def stylesheet_path() -> Path:

@@ -182,7 +182,16 @@ def render_many(sources: Sequence[str], options: RenderOptions | None = None,
             out = by_key[keys[i]]
             if isinstance(out, bytes):
                 cache.put(keys[i], _pack(sources[i], compiled[i], out))
+    _forget([sources[i] for i in firsts])
     return done
+
+
+def _forget(sources: Sequence[str]) -> None:
+    """Drop drawn diagrams from the memo: their models are not needed again, and a large
+    build should not hold every model while its pages are written."""
+    with _memo_lock:
+        for source in sources:
+            _memo.pop(source, None)
 
 
 def batches(count: int, workers: int, limit: int = BATCH_SIZE) -> list[range]:
