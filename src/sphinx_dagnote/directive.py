@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 from pathlib import Path
 from typing import ClassVar
@@ -19,15 +18,6 @@ from .config import DIRECTIONS, HTML_FORMATS
 from .nodes import dagnote
 
 logger = logging.getLogger(__name__)
-
-
-def _check(source: str) -> core.Checked:
-    """``dagnote.check``, even after a lazy import of the ``dagnote.check`` submodule has
-    shadowed the function on the package (see notes/requests-sphinx.md)."""
-    fn = core.check
-    if not callable(fn):
-        fn = importlib.import_module("dagnote.render").check
-    return fn(source)
 
 
 def _align(argument: str) -> str:
@@ -70,7 +60,7 @@ class DagnoteDirective(SphinxDirective):
         if loaded is None:
             return []
         source, locate = loaded
-        checked = _check(source)
+        checked = core.check(source)
         strict = bool(self.config.dagnote_strict)
         broken = []
         used_in = f" (used in {self.env.docname}, line {self.lineno})" if self.arguments else ""
@@ -85,6 +75,8 @@ class DagnoteDirective(SphinxDirective):
         if broken:
             return [self._error_box(broken)]
         path, line = locate(1)
+        direction = self.options.get("direction") or self.config.dagnote_direction
+        collect.prefetch(self.env, source, direction)
         return [self._figure(source, checked.summary.lines(), f"{path}:{line}")]
 
     # -- reading -------------------------------------------------------------------
