@@ -75,8 +75,6 @@ class DagnoteDirective(SphinxDirective):
         if broken:
             return [self._error_box(broken)]
         path, line = locate(1)
-        direction = self.options.get("direction") or self.config.dagnote_direction
-        collect.prefetch(self.env, source, direction)
         return [self._figure(source, checked.summary.lines(), f"{path}:{line}")]
 
     # -- reading -------------------------------------------------------------------
