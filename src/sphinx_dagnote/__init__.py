@@ -25,7 +25,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         latex=(visitors.visit_latex, visitors.depart_noop),
     )
     app.add_directive("dagnote", DagnoteDirective)
-    app.connect("builder-inited", assets.add_static)
+    app.connect("config-inited", assets.add_static)
     app.connect("env-purge-doc", collect.purge)
     app.connect("env-merge-info", collect.merge)
     app.connect("write-started", collect.render_all)
