@@ -46,7 +46,7 @@ import dagnote  # noqa: E402
 from dagnote import engine as engines  # noqa: E402
 from dagnote.compile import compile_source  # noqa: E402
 
-core_render = importlib.import_module("dagnote.render")  # the module (dagnote.render is a function)
+core_render = importlib.import_module("dagnote.pipeline")  # the render pipeline module
 from dagnote.layout import to_dot  # noqa: E402
 
 SYSTEM_DOT = shutil.which("dot") or "/usr/bin/dot"

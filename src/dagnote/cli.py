@@ -12,8 +12,8 @@ from .cache import Cache
 from .diagnostics import Diagnostic
 from .extract import Block, blocks_in
 from .options import DIRECTIONS, FORMATS, RenderOptions
-from .render import check as check_source
-from .render import render_many
+from .pipeline import check as check_source
+from .pipeline import render_many
 
 
 def _read(path: str) -> str:

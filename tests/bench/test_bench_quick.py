@@ -31,7 +31,7 @@ def _load() -> ModuleType:
 
 
 bench = _load()
-core_render = importlib.import_module("dagnote.render")
+core_render = importlib.import_module("dagnote.pipeline")
 
 
 def test_generated_diagrams_are_clean_distinct_and_5_to_25_elements() -> None:

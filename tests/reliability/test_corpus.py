@@ -22,7 +22,7 @@ CASES = sorted(p.stem for p in CORPUS.glob("*.dag"))
 UPDATE = os.environ.get("DAGNOTE_UPDATE_GOLDEN") == "1"
 # the public dagnote.check, taken from its module: the package attribute can be shadowed
 # by the submodule dagnote.check (notes/requests-reliability.md, item 1)
-check = importlib.import_module("dagnote.render").check
+check = importlib.import_module("dagnote.pipeline").check
 
 
 def line_of(diag: Diagnostic) -> str:

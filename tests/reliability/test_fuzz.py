@@ -18,7 +18,7 @@ import dagnote
 from dagnote import Diagnostic
 
 # the public dagnote.check, from its module (see notes/requests-reliability.md, item 1)
-check = importlib.import_module("dagnote.render").check
+check = importlib.import_module("dagnote.pipeline").check
 
 FUZZ = settings(max_examples=200, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])

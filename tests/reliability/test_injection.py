@@ -32,7 +32,7 @@ PAYLOADS = [
     "javascript:alert(1)",
     "{ } | < > ; -- } digraph g { a",
 ]
-check = importlib.import_module("dagnote.render").check  # see test_fuzz.py
+check = importlib.import_module("dagnote.pipeline").check  # see test_fuzz.py
 MARK = "PAYLOAD"  # every payload is tagged so the test finds where it landed
 
 

@@ -12,7 +12,7 @@ import dagnote
 from dagnote import Diagnostic
 from dagnote.limits import MAX_EDGES, MAX_LINE_LENGTH, MAX_LINES, MAX_NODES, MAX_SOURCE_BYTES
 
-check = importlib.import_module("dagnote.render").check  # see test_fuzz.py
+check = importlib.import_module("dagnote.pipeline").check  # see test_fuzz.py
 
 
 def too_large(source: str) -> list[Diagnostic]:
