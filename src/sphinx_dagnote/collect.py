@@ -85,8 +85,29 @@ _RESULTS: weakref.WeakKeyDictionary[Builder, dict[Key, core.Rendered]] = (
     weakref.WeakKeyDictionary())
 
 
+_PENDING: weakref.WeakSet[Builder] = weakref.WeakSet()
+
+
+def start_writing(app: Sphinx, builder: Builder) -> None:
+    """``write-started``: forget last build's images; draw when the first page needs them.
+
+    A rebuild that writes no page (nothing changed) then draws, reads and imports nothing.
+    """
+    _RESULTS.pop(builder, None)
+    _PENDING.add(builder)
+
+
+def render_pending(app: Sphinx, doctree: object, docname: str) -> None:
+    """``doctree-resolved`` (main process, before any page is written or a writer forked):
+    render the whole project's diagrams in one batch, once per build."""
+    builder = app.builder
+    if builder in _PENDING:
+        _PENDING.discard(builder)
+        render_all(app, builder)
+
+
 def render_all(app: Sphinx, builder: Builder) -> None:
-    """``write-started``: render every diagram of the project that the cache lacks."""
+    """Render every diagram of the project that the cache lacks, in one batch."""
     fmt = image_format(builder)
     results = _RESULTS.setdefault(builder, {})
     if fmt is None:
