@@ -152,8 +152,8 @@ class Compiler:
 
     def module_node(self, nid: str, node: Node, trainable: bool) -> None:
         size = self.size
-        width = max(text_width(node.label, size) + 24, size * 3.6)
-        height = size * 3.4
+        width = max(text_width(node.label, size) + 28, size * 3.8)
+        height = size * 4.4  # tall, like the reference figures' modules
         star_w = size * 1.3
         star = (
             f'<font point-size="{size * 2.2:.1f}"><b>*</b></font>' if trainable else ""
