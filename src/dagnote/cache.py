@@ -1,14 +1,16 @@
 """A content-addressed render cache shared by every host and builder.
 
 The key is a sha256 over the normalised source, the render options, the engine's name and
-version and this package's version. Entries are written atomically (temporary file, then
-``os.replace``) and carry a checksum, so a truncated or corrupted entry is a miss, never
-a broken figure; concurrent builds on one directory are safe.
+version and this package's code (version and source files). Entries are written
+atomically (temporary file, then ``os.replace``) and carry a checksum, so a truncated or
+corrupted entry is a miss, never a broken figure; concurrent builds on one directory are
+safe.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -28,6 +30,16 @@ def normalise(source: str) -> str:
     return "\n".join(lines).strip("\n")
 
 
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of this package's own code: a changed layout invalidates old images even
+    when the version number stayed the same (a development checkout, a patched install)."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def cache_key(source: str, options: RenderOptions, engine_name: str, engine_version: str) -> str:
     payload = json.dumps(
         {
@@ -35,7 +47,7 @@ def cache_key(source: str, options: RenderOptions, engine_name: str, engine_vers
             "options": options.key(),
             "engine": engine_name,
             "engine_version": engine_version,
-            "dagnote": __version__,
+            "dagnote": code_fingerprint(),
         },
         sort_keys=True,
         ensure_ascii=False,

@@ -79,8 +79,8 @@ def _reach(diagram: Diagram, start: Iterable[str], forward: bool) -> set[str]:
     seen: set[str] = set()
     todo = list(start)
     while todo:
-        key = todo.pop()
-        for other in nxt[key]:
+        current = todo.pop()
+        for other in nxt[current]:
             if other not in seen:
                 seen.add(other)
                 todo.append(other)
@@ -152,7 +152,8 @@ def check(diagram: Diagram) -> list[Diagnostic]:
         label = diagram.nodes[obj.node].label
         if not names:
             if obj.wrt:
-                why = (f"'{label}' does not depend on {', '.join(obj.wrt)} through a gradient "
+                names_wrt = ", ".join(display(diagram, w) for w in obj.wrt)
+                why = (f"'{label}' does not depend on {names_wrt} through a gradient "
                        "path; connect them to it, or name other weights after 'wrt'")
             else:
                 why = (f"nothing trainable lies upstream of '{label}'; mark the weights it "

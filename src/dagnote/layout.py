@@ -56,10 +56,11 @@ def _attr_list(attrs: tuple[tuple[str, str | float | None], ...]) -> str:
 
 
 class Compiler:
-    def __init__(self, diagram: Diagram, size: float, direction: str | None) -> None:
+    def __init__(self, diagram: Diagram, size: float, direction: str | None,
+                 default_direction: str | None = None) -> None:
         self.d = diagram
         self.size = size
-        self.rankdir = direction or diagram.direction
+        self.rankdir = direction or diagram.direction or default_direction or "TB"
         self.ports = PORTS[self.rankdir]
         self.lines: list[str] = []
         self.titles: dict[str, str] = {}
@@ -365,5 +366,6 @@ class Compiler:
         return reaches(a, b) or reaches(b, a)
 
 
-def to_dot(diagram: Diagram, size: float = 14.0, direction: str | None = None) -> Layout:
-    return Compiler(diagram, size, direction).compile()
+def to_dot(diagram: Diagram, size: float = 15.0, direction: str | None = None,
+           default_direction: str | None = None) -> Layout:
+    return Compiler(diagram, size, direction, default_direction).compile()

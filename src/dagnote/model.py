@@ -79,7 +79,7 @@ class Diagram:
     nodes: dict[str, Node] = field(default_factory=dict)
     edges: list[Edge] = field(default_factory=list)
     objectives: list[ObjectiveSpec] = field(default_factory=list)
-    direction: str = "TB"
+    direction: str | None = None  # set by a ``direction`` statement
     # answers computed from the finished graph (reachability); cleared on any edit
     memo: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
 

@@ -16,12 +16,14 @@ class RenderOptions:
 
     ``engine`` is ``"graphviz-pure"`` (embedded, the default), ``"dot"`` (system
     Graphviz) or a path to a dot-compatible executable.
-    ``direction`` overrides the diagram's own ``direction`` statement when set.
+    ``direction`` overrides the diagram's own ``direction`` statement when set;
+    ``default_direction`` applies only to diagrams without one (a site-wide default).
     """
 
     engine: str = "graphviz-pure"
     format: Format = "svg"
     direction: str | None = None
+    default_direction: str | None = None
     timeout: float = 30.0
     font_size: float = 15.0
 

@@ -10,6 +10,7 @@ import re
 from typing import NamedTuple
 
 from .diagnostics import Diagnostic
+from .options import DIRECTIONS
 from .syntax import (
     Chain,
     Direction,
@@ -30,7 +31,6 @@ ARROWS = {"->": "data", "-/->": "stopgrad", "..>": "copy"}
 KEYWORDS = ("given", "seq", "min", "max", "phase", "note", "direction")
 USAGE = {"given": "given x", "seq": "seq x", "min": "min loss", "max": "max loss",
          "phase": "phase (a): min loss", "note": "note (×): σ", "direction": "direction LR"}
-DIRECTIONS = ("TB", "LR", "BT", "RL")
 _SPECIAL = set(",~:*\"[]()")
 _WORD_CHARS = r'(?:[^\s,~:*"\[\](){}.\-]|-(?!/->|>)|\.(?!\.>)|\{[^{}]*\})+'
 # spaces, arrows, punctuation and plain words in one regular expression; a word that runs

@@ -228,8 +228,8 @@ def _render_uncached(items: list[Compiled], keys: list[str], engine: engines.Eng
     workers = min(len(chunks), cores)
     if workers <= 1:
         for chunk in chunks:
-            layouts += [to_dot(items[i].diagram, options.font_size, options.direction)
-                        for i in chunk]
+            layouts += [to_dot(items[i].diagram, options.font_size, options.direction,
+                               options.default_direction) for i in chunk]
             raw += run_chunk([layouts[i].dot for i in chunk])
         return _finish(items, keys, layouts, raw, fmt, options)
     from concurrent.futures import ThreadPoolExecutor
@@ -238,8 +238,8 @@ def _render_uncached(items: list[Compiled], keys: list[str], engine: engines.Eng
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="dagnote-engine") as pool:
         futures: list[Future[list[bytes | str]]] = []
         for chunk in chunks:
-            layouts += [to_dot(items[i].diagram, options.font_size, options.direction)
-                        for i in chunk]
+            layouts += [to_dot(items[i].diagram, options.font_size, options.direction,
+                               options.default_direction) for i in chunk]
             futures.append(pool.submit(run_chunk, [layouts[i].dot for i in chunk]))
         results: list[bytes | str] = []
         for chunk, future in zip(chunks, futures, strict=True):

@@ -21,6 +21,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 import dagnote
+from dagnote.options import DIRECTIONS, RenderOptions
 
 from . import FENCE_NAME
 from .extension import DagnoteExtension
@@ -45,8 +46,8 @@ class DagnotePluginConfig(base.Config):
     output = c.Choice(("inline", "file"), default="inline")
     summary = c.Type(bool, default=False)
     engine = c.Type(str, default="graphviz-pure")
-    direction = c.Optional(c.Choice(("TB", "LR", "BT", "RL")))
-    font_size = c.Type((int, float), default=14.0)
+    direction = c.Optional(c.Choice(DIRECTIONS))
+    font_size = c.Type((int, float), default=RenderOptions().font_size)
     timeout = c.Type((int, float), default=30.0)
     on_error = c.Choice(("warn", "raise"), default="warn")
     prune_cache = c.Type(bool, default=True)
@@ -228,8 +229,12 @@ class DagnotePlugin(BasePlugin[DagnotePluginConfig]):
             target.parent.mkdir(parents=True, exist_ok=True)
             if not target.exists() or target.read_bytes() != data:
                 target.write_bytes(data)
-        if self.config.prune_cache and not self.dirty and self.renderer.cache is not None:
-            removed = self.renderer.cache.prune()  # keeps what this build looked up
+        cache = self.renderer.cache
+        # prune only after a build that looked every diagram up: a missing engine means no
+        # lookups at all, and pruning then would empty the whole cache
+        if (self.config.prune_cache and not self.dirty and cache is not None
+                and not self.renderer.engine_failed):
+            removed = cache.prune()  # keeps what this build looked up
             if removed:
                 log.info("dagnote: pruned %d unused cache entr%s", removed,
                          "y" if removed == 1 else "ies")

@@ -104,10 +104,8 @@ class SiteRenderer:
         self.settings = settings
         self.cache = dagnote.Cache(settings.cache_dir) if settings.cache_dir else None
         self.results: dict[str, dagnote.Rendered] = {}
-        self.used: set[str] = set()
         self.assets: dict[str, bytes] = {}
         self.page: PageContext | None = None
-        self.problems = 0
 
     # -- rendering -------------------------------------------------------------------
     def prefetch(self, sources: Iterable[str]) -> int:
@@ -127,12 +125,16 @@ class SiteRenderer:
     def rendered(self, source: str) -> dagnote.Rendered:
         """The rendering of ``source``: from the batch, or rendered now if it was missed."""
         source = normalized(source)
-        self.used.add(source)
         if source not in self.results:
             self.results[source] = dagnote.render_many(
                 [source], self.settings.options, self.cache
             )[0]
         return self.results[source]
+
+    @property
+    def engine_failed(self) -> bool:
+        """Whether the engine failed for some diagram (then the cache saw no lookups)."""
+        return any(r.engine_error for r in self.results.values())
 
     # -- locating --------------------------------------------------------------------
     def display_path(self, path: Path) -> str:
@@ -227,7 +229,6 @@ class SiteRenderer:
         return get_relative_url(rel, page_url) if page_url else rel
 
     def _report(self, message: str) -> None:
-        self.problems += 1
         log.warning(message)
 
     def _fail(self, messages: list[str], source: str | None) -> str:

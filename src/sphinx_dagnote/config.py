@@ -10,10 +10,11 @@ from sphinx.builders import Builder
 from sphinx.config import ENUM, Config
 from sphinx.util import logging
 
+from dagnote.options import DIRECTIONS, RenderOptions
+
 logger = logging.getLogger(__name__)
 
 HTML_FORMATS = ("inline", "img")
-DIRECTIONS = ("TB", "LR", "BT", "RL")
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ SETTINGS: tuple[Setting, ...] = (
         "dot-compatible executable.",
     ),
     Setting(
-        "dagnote_html_format", "inline", "html", ENUM(*HTML_FORMATS),
+        "dagnote_html_format", "inline", "env", ENUM(*HTML_FORMATS),
         '"inline" embeds the SVG in the page (default); "img" writes _images/*.svg '
         "and links it with <img alt=...>.",
     ),
@@ -58,7 +59,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Show the three-element summary under every figure (the :summary: option per block).",
     ),
     Setting(
-        "dagnote_font_size", 14.0, "html", frozenset({float, int}),
+        "dagnote_font_size", RenderOptions().font_size, "html", frozenset({float, int}),
         "Label font size in points.",
     ),
     Setting(

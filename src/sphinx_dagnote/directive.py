@@ -12,9 +12,10 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 import dagnote as core
+from dagnote.options import DIRECTIONS
 
 from . import collect
-from .config import DIRECTIONS, HTML_FORMATS
+from .config import HTML_FORMATS
 from .nodes import dagnote
 
 logger = logging.getLogger(__name__)
@@ -143,7 +144,7 @@ class DagnoteDirective(SphinxDirective):
             bool(self.config.dagnote_show_summary) and "no-summary" not in opts)
         node = dagnote()
         node["source"] = source
-        node["direction"] = opts.get("direction") or self.config.dagnote_direction
+        node["direction"] = opts.get("direction")  # the conf default goes to default_direction
         node["alt"] = opts.get("alt") or " ".join(summary)
         node["explicit_alt"] = "alt" in opts
         node["summary"] = summary

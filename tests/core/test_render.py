@@ -133,3 +133,15 @@ def test_direction_option_changes_the_layout() -> None:
         return float(root.get("width")[:-2]), float(root.get("height")[:-2])
     assert size(tall)[1] > size(tall)[0]
     assert size(wide)[0] > size(wide)[1]
+
+
+def test_a_default_direction_yields_to_the_diagrams_own_but_an_override_does_not() -> None:
+    def wide(source: str, **options: str) -> bool:
+        root = fromstring(render(source, RenderOptions(**options)).output)  # type: ignore[arg-type]
+        return float(root.get("width")[:-2]) > float(root.get("height")[:-2])
+
+    plain = "x ~ X\nx -> [f*] -> y\nmin y"
+    own = "direction TB\n" + plain
+    assert wide(plain, default_direction="LR")
+    assert not wide(own, default_direction="LR")
+    assert wide(own, direction="LR")

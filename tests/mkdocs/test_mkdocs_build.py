@@ -157,6 +157,7 @@ def test_second_build_runs_engine_zero_times_and_prunes(make_site: Site) -> None
         "docs/two.md": "# B\n\n```dagnote\nz ~ N(0, 1)\nz -> [g*] -> x\nmin x\n```\n"
                        "\n```dagnote\nx ~ X\nx -> [h*] -> y\nmin y\n```\n",
     })
+    dagnote.render("x -> [warm] -> y")  # the engine's one-time version probe, not counted
     before = dagnote.engine_runs()
     build_site(root)
     assert dagnote.engine_runs() - before == 1  # three diagrams, ONE batch
@@ -271,3 +272,17 @@ def test_search_indexes_words_not_svg_and_pages_keep_their_svgs(make_site: Site)
     assert "Zanzibar classifier" in index
     # without parking, the SVG's style sheet and title/desc text land in the index
     assert "var(--" not in index and "Weights: f (trained)" not in index
+
+
+def test_a_missing_engine_does_not_empty_the_cache(make_site: Site) -> None:
+    root = make_site({
+        "mkdocs.yml": PLAIN_YML,
+        "docs/index.md": f"# A\n\n```dagnote\n{CLASSIFIER}```\n",
+    })
+    build_site(root)
+    cache = root / ".dagnote-cache"
+    assert len(list(dagnote.Cache(cache).keys())) == 1
+    write(root, {"mkdocs.yml": PLAIN_YML.replace(
+        "- dagnote", "- dagnote:\n      engine: no-such-graphviz-engine")})
+    build_site(root)  # warns and shows an error box, but must not prune
+    assert len(list(dagnote.Cache(cache).keys())) == 1
