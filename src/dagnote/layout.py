@@ -145,10 +145,15 @@ class Compiler:
             + "</table>"
         )
         title = plain(node.label) + (f" ~ {plain(merged.label)}" if merged else "")
-        self.node(nid, f"dn-{node.kind}", title, shape="plain", label=f"<{html}>")
+        self.node(nid, f"dn-{node.kind}", title, node.note, shape="plain", label=f"<{html}>")
 
-    def node(self, nid: str, css: str, title: str, **attrs: str | float | None) -> None:
+    def node(self, nid: str, css: str, title: str, note: str | None = None,
+             **attrs: str | float | None) -> None:
+        """One DOT node; a side note sits beside it as an xlabel (it does not move the
+        layout)."""
         self.titles[nid] = title
+        if note:
+            attrs["xlabel"] = f"<{markup(note, self.size * 1.2)}>"
         self.emit(f"  {nid} {_attrs(**attrs, **{'class': css})}")
 
     def module_node(self, nid: str, node: Node, trainable: bool) -> None:
@@ -170,6 +175,7 @@ class Compiler:
         if node.instance > 1:
             css += " dn-shared"
         self.node(nid, css, plain(node.label) + (" (trained)" if trainable else " (frozen)"),
+                  node.note,
                   shape="plain", label=f"<{html}>")
 
     def operator_node(self, nid: str, node: Node) -> None:
@@ -178,15 +184,13 @@ class Compiler:
         width_pt = text_width(node.label, size)
         common = {"label": f"<{markup(node.label, size, node.quoted)}>", "fontsize": f"{size:.1f}",
                   "style": "filled", "fillcolor": "white"}
-        if node.note:  # a side note sits beside the operator without moving the layout
-            common["xlabel"] = f"<{markup(node.note, self.size * 1.2)}>"
         if len(text) <= 2:
             diameter = max(width_pt + 10, size * 1.9) / 72
-            self.node(nid, "dn-operator", text, shape="circle", width=f"{diameter:.2f}",
+            self.node(nid, "dn-operator", text, node.note, shape="circle", width=f"{diameter:.2f}",
                       fixedsize="true", **common)
         else:
             width = (width_pt + 26) / 72
-            self.node(nid, "dn-operator", text, shape="ellipse", width=f"{width:.2f}",
+            self.node(nid, "dn-operator", text, node.note, shape="ellipse", width=f"{width:.2f}",
                       height=f"{size * 2.1 / 72:.2f}", fixedsize="true", **common)
     # -- the graph ----------------------------------------------------------------------
     def compile(self) -> Layout:
@@ -262,7 +266,7 @@ class Compiler:
                 if node.sequence:
                     css += " dn-sequence"
                 html = self.value_cell(node, direction.get(key), key in trained_keys)
-                self.node(nid, css, plain(node.label), shape="plain",
+                self.node(nid, css, plain(node.label), node.note, shape="plain",
                           label='<<table border="0" cellborder="0" cellpadding="3">'
                                 f"<tr><td>{html}</td></tr></table>>")
         for heads in samples.values():

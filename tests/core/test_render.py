@@ -145,3 +145,12 @@ def test_a_default_direction_yields_to_the_diagrams_own_but_an_override_does_not
     assert wide(plain, default_direction="LR")
     assert not wide(own, default_direction="LR")
     assert wide(own, direction="LR")
+
+
+def test_notes_are_drawn_beside_modules_values_and_operators() -> None:
+    source = ("x ~ X\nx -> [f*] -> y\ny, x -> (ce) -> loss\nmin loss\n"
+              "note [f]: lr 0.1\nnote y: logits\nnote (ce): label smoothing")
+    texts = "".join("".join(t.itertext()) for t in fromstring(render(source).output)
+                    .iter(f"{SVG}text"))
+    for note in ("lr 0.1", "logits", "label smoothing"):
+        assert note in texts.replace("\xa0", " ")
