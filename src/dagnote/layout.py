@@ -64,7 +64,6 @@ class Compiler:
         self.ports = PORTS[self.rankdir]
         self.lines: list[str] = []
         self.titles: dict[str, str] = {}
-        self.merged: dict[str, str] = {}  # single sampled value -> its source node
 
     # -- helpers ------------------------------------------------------------------------
     def emit(self, line: str) -> None:

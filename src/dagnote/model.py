@@ -105,9 +105,6 @@ class Diagram:
     def predecessors(self, key: str) -> list[Edge]:
         return [e for e in self.edges if e.head == key]
 
-    def successors(self, key: str) -> list[Edge]:
-        return [e for e in self.edges if e.tail == key]
-
 
 class Builder:
     """Turns statements into a :class:`Diagram`, reporting kind conflicts."""

@@ -160,11 +160,11 @@ def tokenize(line: str) -> list[Token]:
                     or line.startswith(("->", "-/->", "..>"), i)
                 ):
                     break
-                # a prior written as a call: N(0, 1) -- the parenthesis joins the word
                 i += 1
             if depth > 0:
                 raise ParseError("'{' is never closed with '}'", start + 1)
             kind, text = "word", line[start:i]
+            # a prior written as a call: N(0, 1) -- the parenthesis joins the word
             if i < n and line[i] == "(" and text and text[-1].isalnum():
                 end = _closing(line, i, "(", ")")
                 kind, text, i = "call", line[start : end + 1], end + 1

@@ -1,9 +1,10 @@
 """Collect every diagram at read time; render the missing ones in one batch before writing.
 
 sphinx.ext.graphviz runs the engine once per diagram while pages are written. Here the
-directive only notes (source, direction) in the environment; ``write-started`` hands all
-of them to ``dagnote.render_many`` (one call per render-option set, normally one), and the
-writers (forked workers under ``-j`` included) only look results up.
+directive only notes (source, direction) in the environment; when the first page is
+resolved for writing, all of them go to ``dagnote.render_many`` (one call per render-option
+set, normally one), and the writers (forked workers under ``-j`` included) only look
+results up. A rebuild that writes no page draws nothing.
 """
 
 from __future__ import annotations

@@ -8,21 +8,19 @@ run ``DAGNOTE_UPDATE_GOLDEN=1 pytest tests/reliability/test_corpus.py`` and revi
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 from pathlib import Path
 
 import pytest
 
+import dagnote
 from dagnote import Diagnostic
 
 CORPUS = Path(__file__).with_name("corpus")
 CASES = sorted(p.stem for p in CORPUS.glob("*.dag"))
 UPDATE = os.environ.get("DAGNOTE_UPDATE_GOLDEN") == "1"
-# the public dagnote.check, taken from its module: the package attribute can be shadowed
-# by the submodule dagnote.check (notes/requests-reliability.md, item 1)
-check = importlib.import_module("dagnote.pipeline").check
+check = dagnote.check
 
 
 def line_of(diag: Diagnostic) -> str:

@@ -6,13 +6,11 @@ the source), so every limit in ``dagnote.limits`` has a test at and past its edg
 
 from __future__ import annotations
 
-import importlib
-
 import dagnote
 from dagnote import Diagnostic
 from dagnote.limits import MAX_EDGES, MAX_LINE_LENGTH, MAX_LINES, MAX_NODES, MAX_SOURCE_BYTES
 
-check = importlib.import_module("dagnote.pipeline").check  # see test_fuzz.py
+check = dagnote.check
 
 
 def too_large(source: str) -> list[Diagnostic]:
