@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .fences import scan
+
 _RST_DIRECTIVE = re.compile(r"^(\s*)\.\.\s+dagnote::\s*(.*)$")
-_MD_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*\{?\s*\.?dagnote\s*\}?(.*)$")
+_FILE_ATTR = re.compile(r"""(?:^|[\s{])file=(?:"([^"]*)"|'([^']*)'|([^\s}]+))""")
 
 
 @dataclass(frozen=True)
@@ -19,7 +21,8 @@ class Block:
 
     source: str
     offset: int
-    argument: str = ""  # a file argument (reST) or the fence's attribute text (Markdown)
+    argument: str = ""  # an included file: reST argument, MyST argument or ``file=``
+    line: int = 1  # the directive's or fence's own line, for problems with the block
 
 
 def rst_blocks(text: str) -> list[Block]:
@@ -31,6 +34,7 @@ def rst_blocks(text: str) -> list[Block]:
         if not m:
             i += 1
             continue
+        directive_line = i + 1
         indent = len(m.group(1))
         argument = m.group(2).strip()
         i += 1
@@ -51,36 +55,30 @@ def rst_blocks(text: str) -> list[Block]:
         while content and not content[-1].strip():
             content.pop()
         if start is None:
-            blocks.append(Block("", i, argument))
+            blocks.append(Block("", i, argument, directive_line))
             continue
         body_indent = min(_indent(line) for line in content if line.strip())
         source = "\n".join(line[body_indent:] for line in content)
-        blocks.append(Block(source, start, argument))
+        blocks.append(Block(source, start, argument, directive_line))
     return blocks
 
 
 def md_blocks(text: str) -> list[Block]:
-    lines = text.splitlines()
+    """The fences the MkDocs plugin renders (same scanner), plus MyST ``{dagnote}`` ones."""
     blocks: list[Block] = []
-    i = 0
-    while i < len(lines):
-        m = _MD_FENCE.match(lines[i])
-        if not m:
-            i += 1
-            continue
-        indent, fence, rest = len(m.group(1)), m.group(2), m.group(3).strip()
-        start = i + 1
-        i += 1
-        content: list[str] = []
-        while i < len(lines) and not lines[i].strip().startswith(fence):
-            content.append(lines[i][indent:] if lines[i][:indent].isspace() else lines[i])
-            i += 1
-        i += 1
-        # MyST directive options at the top of the fence (":caption: ...")
-        while content and re.match(r"^:[\w-]+:", content[0]):
+    for fence in scan(text):
+        content = fence.source.split("\n")
+        offset = fence.line - 1
+        while content and re.match(r"^:[\w-]+:", content[0]):  # MyST options (":caption:")
             content.pop(0)
-            start += 1
-        blocks.append(Block("\n".join(content), start, rest))
+            offset += 1
+        header = fence.header
+        if header.startswith("{}"):  # MyST: ```{dagnote} path.dag
+            argument = header[2:].strip()
+        else:
+            m = _FILE_ATTR.search(header)
+            argument = next((g for g in m.groups() if g is not None), "") if m else ""
+        blocks.append(Block("\n".join(content), offset, argument, fence.line - 1))
     return blocks
 
 

@@ -16,11 +16,11 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
 import dagnote
+from dagnote.fences import fence_language
 
 from . import FENCE_NAME
 from .fence import FenceError, parse_header, validate
 from .renderer import Settings, SiteRenderer
-from .scan import fence_language
 
 _OPEN_RE = re.compile(r"^(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*?)[ \t]*$")
 

@@ -21,14 +21,14 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 import dagnote
+from dagnote.fences import Fence, scan
+from dagnote.includes import IncludeError, read_include
 from dagnote.options import DIRECTIONS, RenderOptions
 
 from . import FENCE_NAME
 from .extension import DagnoteExtension
 from .fence import FenceError, parse_header, validate
-from .paths import IncludeError, read_include
 from .renderer import PageContext, Settings, SiteRenderer
-from .scan import Fence, scan
 
 log = logging.getLogger("mkdocs.plugins.dagnote")
 

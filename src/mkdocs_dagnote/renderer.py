@@ -18,11 +18,11 @@ from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 
 import dagnote
+from dagnote.fences import Fence
+from dagnote.includes import IncludeError, read_include
 
 from .fence import FenceError, FenceOptions
 from .formatter import error_html, figure_html, img_tag, inline_svg
-from .paths import IncludeError, read_include
-from .scan import Fence
 
 log = logging.getLogger("mkdocs.plugins.dagnote")
 

@@ -82,3 +82,33 @@ def test_render_failure_exits_1_and_says_where(tmp_path: Path) -> None:
     proc = dagnote("render", str(bad), "-o", str(tmp_path / "o"))
     assert proc.returncode == 1
     assert f"{bad}:2:4: error:" in proc.stderr
+
+
+def test_included_files_resolve_like_the_hosts_and_stay_inside_the_root(tmp_path: Path) -> None:
+    (tmp_path / "diagrams").mkdir()
+    (tmp_path / "diagrams" / "c.dag").write_text("x ~ X\nx -> [f*] -> y\nmin y\n")
+    md = tmp_path / "page.md"
+    md.write_text('# T\n\n```dagnote file="diagrams/c.dag"\n```\n')
+    rst = tmp_path / "page.rst"
+    rst.write_text("T\n=\n\n.. dagnote:: /diagrams/c.dag\n")
+    proc = dagnote("render", str(md), str(rst), "--root", str(tmp_path), "-o", str(tmp_path / "o"))
+    assert proc.returncode == 0, proc.stderr
+    assert len(list((tmp_path / "o").glob("*.svg"))) == 1  # both name c.svg: one written once
+    outside = tmp_path / "sub"
+    outside.mkdir()
+    escape = outside / "esc.rst"
+    escape.write_text("T\n=\n\n.. dagnote:: ../diagrams/c.dag\n")
+    proc = dagnote("check", str(escape), "--root", str(outside))
+    assert proc.returncode == 1
+    assert f"{escape}:4: refusing '../diagrams/c.dag'" in proc.stderr
+
+
+def test_two_inputs_with_one_name_are_not_overwritten(tmp_path: Path) -> None:
+    for d in ("a", "b"):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "doc.dag").write_text(f"x ~ X\nx -> [f_{d}*] -> y\nmin y\n")
+    proc = dagnote("render", str(tmp_path / "a/doc.dag"), str(tmp_path / "b/doc.dag"),
+                   "-o", str(tmp_path / "o"))
+    assert proc.returncode == 1
+    assert "already written" in proc.stderr
+    assert "f_a (trained)" in (tmp_path / "o" / "doc.svg").read_text()  # the first one kept

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 import dagnote
+from dagnote.fences import scan
+from dagnote.includes import IncludeError, resolve_include
 from mkdocs_dagnote.fence import FenceError, FenceOptions, parse_header, validate
 from mkdocs_dagnote.formatter import error_html, figure_html, inline_svg
-from mkdocs_dagnote.paths import IncludeError, resolve_include
-from mkdocs_dagnote.scan import scan
 
 
 def test_header_forms_agree() -> None:

@@ -1,8 +1,8 @@
 """Find dagnote fences in a Markdown file, with the line each one starts on.
 
-The plugin scans every page before any is converted, so all diagrams can be rendered in
-one batch, and so a fence that SuperFences hands over without position can still be
-reported at its line in the host file.
+One scanner for every Markdown host: the MkDocs plugin scans every page before any is
+converted (one render batch; positions for fences SuperFences hands over without one),
+and ``dagnote check page.md`` finds exactly the diagrams the built site shows.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import FENCE_NAME
+FENCE_NAME = "dagnote"
 
 _OPEN_RE = re.compile(r"^(?P<indent>[ \t>]*?)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>.*?)[ \t]*$")
 _LANG_RE = re.compile(r"^\{?\s*\.?(?P<lang>[\w#.+-]+)")

@@ -1,4 +1,4 @@
-"""``file=`` diagrams: read only what lies inside the docs directory.
+"""Included diagrams (``file=``): read only what lies inside the docs directory.
 
 A page must not be able to pull ``/etc/passwd`` or ``../secrets`` into a public site,
 neither by spelling nor through a symlink that points outside.
