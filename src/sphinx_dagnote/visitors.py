@@ -8,15 +8,18 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docutils import nodes
-from sphinx.writers.html5 import HTML5Translator
-from sphinx.writers.latex import LaTeXTranslator
 
 import dagnote as core
 
 from . import collect
 from .nodes import dagnote
+
+if TYPE_CHECKING:  # annotations only: an HTML build need not import the LaTeX writer
+    from sphinx.writers.html5 import HTML5Translator
+    from sphinx.writers.latex import LaTeXTranslator
 
 
 def image_name(node: dagnote, ext: str) -> str:
