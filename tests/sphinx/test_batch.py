@@ -78,3 +78,32 @@ def test_parallel_read_merges_every_diagram(project, build) -> None:
     registry = out.app.env.dagnote_diagrams
     assert sorted(registry) == [f"p{i}" for i in range(8)]
     assert all(len(entries) == 2 for entries in registry.values())
+
+
+def test_a_rebuild_with_no_change_loads_no_drawing_code(project) -> None:
+    """A warm rebuild must cost what the page build costs: no config change reported,
+    no diagram looked up, none of the parser, engine or XML modules imported."""
+    import subprocess
+    import sys
+
+    src = project("broken")
+    _many_pages(src)
+    out = src / "_build" / "html"
+    script = (
+        "import sys\n"
+        "from sphinx.cmd.build import build_main\n"
+        f"code = build_main(['-b', 'html', {str(src)!r}, {str(out)!r}])\n"
+        "print('LOADED', sorted(m for m in sys.modules if m.startswith('dagnote.')))\n"
+        "sys.exit(code)\n"
+    )
+    first = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                           check=False)
+    assert first.returncode == 0, first.stderr
+    assert "dagnote.pipeline" in first.stdout  # the cold build drew
+    again = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                           check=False)
+    assert again.returncode == 0, again.stderr
+    assert "configuration has changed" not in again.stdout
+    loaded = again.stdout.split("LOADED", 1)[1]
+    for module in ("dagnote.pipeline", "dagnote.parse", "dagnote.engine", "dagnote.svg"):
+        assert module not in loaded, loaded
