@@ -17,6 +17,14 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 Site = Callable[..., Path]
 
+# A diagram whose third line closes a cycle: the broken fence of the error tests.
+CYCLIC = """\
+x ~ X
+x -> [f*] -> y
+y -> (+) -> y
+min y
+"""
+
 
 def write(root: Path, files: dict[str, str]) -> None:
     for name, text in files.items():

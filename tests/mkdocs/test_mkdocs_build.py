@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from mkdocs.exceptions import Abort, PluginError
-from mkdocs_helpers import Site, build_site, page, write
+from mkdocs_helpers import CYCLIC, Site, build_site, page, write
 
 import dagnote
 
@@ -40,11 +40,7 @@ Before the broken diagram.
 {CLASSIFIER}```
 
 ```dagnote
-x ~ X
-x -> [f*] -> y
-y -> (+) -> y
-min y
-```
+{CYCLIC}```
 
 Text after the broken diagram survives.
 """

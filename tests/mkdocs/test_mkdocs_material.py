@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import shutil
+import textwrap
 from pathlib import Path
 
 import markdown
@@ -12,7 +13,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
-from mkdocs_helpers import Site, build_site, page
+from mkdocs_helpers import CYCLIC, Site, build_site, page
 from pymdownx.superfences import SuperFencesException
 
 import dagnote
@@ -102,10 +103,7 @@ BAD_MD = """\
 !!! warning "A broken diagram in an admonition"
 
     ```dagnote
-    x ~ X
-    x -> [f*] -> y
-    y -> (+) -> y
-    min y
+""" + textwrap.indent(CYCLIC, "    ") + """\
     ```
 
 Text after the broken diagram survives.
