@@ -26,6 +26,8 @@ _EXPORTS = {
     "check": "pipeline",
     "render": "pipeline",
     "render_many": "pipeline",
+    "start_render": "pipeline",
+    "RenderJob": "pipeline",
     "Checked": "result",
     "ObjectiveSummary": "result",
     "Rendered": "result",
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
     from .engine import engine_runs
     from .options import RenderOptions
     from .page import for_page, root_id
-    from .pipeline import check, render, render_many
+    from .pipeline import RenderJob, check, render, render_many, start_render
     from .result import Checked, ObjectiveSummary, Rendered, Summary
 
 
@@ -65,6 +67,7 @@ __all__ = [
     "EngineError",
     "ObjectiveSummary",
     "RenderOptions",
+    "RenderJob",
     "Rendered",
     "Summary",
     "__version__",
@@ -74,5 +77,6 @@ __all__ = [
     "render",
     "render_many",
     "root_id",
+    "start_render",
     "stylesheet_path",
 ]

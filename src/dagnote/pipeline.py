@@ -21,7 +21,7 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import engine as engines
@@ -88,10 +88,11 @@ def _source_hash(source: str) -> str:
     return hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _pack(source: str, compiled: Compiled, output: bytes) -> bytes:
+def _pack(source: str, diagnostics: Sequence[Diagnostic], summary: Summary,
+          output: bytes) -> bytes:
     meta = {"source": _source_hash(source),
-            "diagnostics": [asdict(d) for d in compiled.diagnostics],
-            "summary": asdict(compiled.summary)}
+            "diagnostics": [asdict(d) for d in diagnostics],
+            "summary": asdict(summary)}
     return META + json.dumps(meta, ensure_ascii=True).encode("ascii") + b"\n" + output
 
 
@@ -121,69 +122,181 @@ def _unpack(source: str, body: bytes) -> tuple[bytes, tuple[list[Diagnostic], Su
 def render_many(sources: Sequence[str], options: RenderOptions | None = None,
                 cache: Cache | None = None) -> list[Rendered]:
     """Render every diagram of a build: cache hits first, then few batched engine runs."""
-    options = options or RenderOptions()
-    results: list[Rendered | None] = [None] * len(sources)
-    engine: engines.Engine | None = None
-    engine_error: str | None = None
-    try:
-        engine = engines.resolve(options.engine,
-                                 memo_dir=cache.directory if cache is not None else None)
-    except EngineError as exc:
-        engine_error = str(exc)
-    keys: dict[int, str] = {}
-    if engine is not None:
-        keys = {i: cache_key(s, options, engine.name, engine.version)
-                for i, s in enumerate(sources)}
-    if cache is not None and engine is not None:
-        for i, source in enumerate(sources):
-            body = cache.get(keys[i])
-            if body is None:
+    return start_render(sources, options, cache).results()
+
+
+def start_render(sources: Sequence[str], options: RenderOptions | None = None,
+                 cache: Cache | None = None) -> RenderJob:
+    """Start rendering a build's diagrams and return at once (see :class:`RenderJob`).
+
+    A host that asks for each image only when it writes that image's page lets the engine
+    processes lay out later diagrams while it converts earlier pages.
+    """
+    return RenderJob(sources, options or RenderOptions(), cache)
+
+
+@dataclass
+class _Batch:
+    """One engine run: the diagrams it lays out and, once it has finished, its output."""
+
+    indices: list[int]
+    layouts: list[Layout]
+    future: Future[list[bytes | str]]
+    raw: list[bytes | str] | None = None
+    waiting: int = 0  # diagrams of this batch not yet post-processed
+
+
+class RenderJob:
+    """A build's diagrams: diagnostics and cache hits at once, drawings as batches finish.
+
+    The constructor checks every diagram, answers cache hits and starts the engine on the
+    misses in order (one background process per core; the threads that wait for them hold
+    no lock while the engine works). :meth:`result` waits only for the batch holding that
+    diagram, then post-processes and caches it on the caller's thread, so the Python work
+    never competes with the host for the GIL in the background.
+    """
+
+    def __init__(self, sources: Sequence[str], options: RenderOptions,
+                 cache: Cache | None) -> None:
+        self.options = options
+        self.cache = cache
+        self.sources = list(sources)
+        self._results: list[Rendered] = []
+        self._compiled: dict[int, Compiled] = {}
+        self._first: dict[int, int] = {}  # a waiting diagram -> the identical one drawn
+        self._batch_of: dict[int, tuple[_Batch, int]] = {}
+        self._engine: engines.Engine | None = None
+        self._fmt = options.format
+        engine_error: str | None = None
+        try:
+            self._engine = engines.resolve(
+                options.engine, memo_dir=cache.directory if cache is not None else None)
+        except EngineError as exc:
+            engine_error = str(exc)
+        engine = self._engine
+        keys: dict[int, str] = {}
+        if engine is not None:
+            keys = {i: cache_key(s, options, engine.name, engine.version)
+                    for i, s in enumerate(self.sources)}
+        self._keys = keys
+        missing: list[int] = []
+        drawn: dict[str, int] = {}  # identical diagrams render once
+        for i, source in enumerate(self.sources):
+            hit = self._from_cache(i, source) if engine is not None else None
+            if hit is not None:
+                self._results.append(hit)
                 continue
-            output, meta = _unpack(source, body)
-            if meta is None:
-                known = _compiled(source)
-                meta = (list(known.diagnostics), known.summary)
-            results[i] = Rendered(source, meta[0], meta[1], output=output, from_cache=True,
-                                  extra={"cache_key": keys[i]})
-    missing: list[int] = []
-    compiled: dict[int, Compiled] = {}
-    for i, source in enumerate(sources):
-        if results[i] is not None:
-            continue
-        c = _compiled(source)
-        results[i] = Rendered(source, list(c.diagnostics), c.summary)
-        if c.has_errors:
-            continue
-        if engine is None:
-            results[i].engine_error = engine_error  # type: ignore[union-attr]
-            continue
-        compiled[i] = c
-        missing.append(i)
-        results[i].extra["cache_key"] = keys[i]  # type: ignore[union-attr]
-    done: list[Rendered] = [r for r in results if r is not None]
-    if not missing or engine is None:
-        return done
-    # identical diagrams render once
-    unique: dict[str, int] = {}
-    for i in missing:
-        unique.setdefault(keys[i], i)
-    firsts = list(unique.values())
-    outputs = _render_uncached([compiled[i] for i in firsts], [keys[i] for i in firsts],
-                               engine, options)
-    by_key: dict[str, bytes | str] = {keys[i]: out for i, out in zip(firsts, outputs, strict=True)}
-    for i in missing:
-        out = by_key[keys[i]]
+            c = _compiled(source)
+            result = Rendered(source, list(c.diagnostics), c.summary)
+            self._results.append(result)
+            if c.has_errors:
+                continue
+            if engine is None:
+                result.engine_error = engine_error
+                continue
+            result.extra["cache_key"] = keys[i]
+            first = drawn.setdefault(keys[i], i)
+            self._first[i] = first
+            if first == i:
+                self._compiled[i] = c
+                missing.append(i)
+        if missing and engine is not None:
+            if options.format == "pdf" and "pdf" not in engine.formats:
+                self._fmt = "svg"  # made into PDF after post-processing
+            self._start(missing, engine)
+
+    # -- setting up -----------------------------------------------------------------------
+    def _from_cache(self, i: int, source: str) -> Rendered | None:
+        if self.cache is None:
+            return None
+        body = self.cache.get(self._keys[i])
+        if body is None:
+            return None
+        output, meta = _unpack(source, body)
+        if meta is None:
+            known = _compiled(source)
+            meta = (list(known.diagnostics), known.summary)
+        return Rendered(source, meta[0], meta[1], output=output, from_cache=True,
+                        extra={"cache_key": self._keys[i]})
+
+    def _start(self, missing: list[int], engine: engines.Engine) -> None:
+        """DOT for each batch in order, each handed to an engine process once ready."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        from .layout import to_dot
+
+        o = self.options
+        cores = os.cpu_count() or 1
+        limit = BATCH_SIZE if engine.name == engines.EMBEDDED else SYSTEM_BATCH_SIZE
+        chunks = batches(len(missing), cores, limit)
+        pool = ThreadPoolExecutor(max_workers=min(len(chunks), cores),
+                                  thread_name_prefix="dagnote-engine")
+        try:
+            for chunk in chunks:
+                indices = [missing[k] for k in chunk]
+                layouts = [to_dot(self._compiled[i].diagram, o.font_size, o.direction,
+                                  o.default_direction) for i in indices]
+                future = pool.submit(_run_batch, engine, [lay.dot for lay in layouts],
+                                     self._fmt, o.timeout)
+                batch = _Batch(indices, layouts, future, waiting=len(indices))
+                for position, i in enumerate(indices):
+                    self._batch_of[i] = (batch, position)
+        finally:
+            pool.shutdown(wait=False)  # the threads end with their last batch
+
+    # -- results --------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._results)
+
+    def result(self, index: int) -> Rendered:
+        """Diagram ``index``, waiting for its engine batch if it is still being drawn."""
+        result = self._results[index]
+        first = self._first.pop(index, None)
+        if first is None:
+            return result  # a hit, a diagram with errors, or already finished
+        if first != index:
+            drawn = self.result(first)
+            result.output, result.engine_error = drawn.output, drawn.engine_error
+            return result
+        batch, position = self._batch_of.pop(index)
+        if batch.raw is None:
+            try:
+                batch.raw = batch.future.result()
+            except Exception as exc:  # noqa: BLE001 - a worker must not lose the build
+                batch.raw = [f"the engine run failed: {exc}"] * len(batch.indices)
+        out = _finish(self._compiled.pop(index), self._keys[index], batch.layouts[position],
+                      batch.raw[position], self._fmt, self.options)
+        batch.waiting -= 1
+        if batch.waiting == 0:
+            batch.raw = None  # every diagram of the batch is done: free the engine output
         if isinstance(out, bytes):
-            done[i].output = out
+            result.output = out
+            if self.cache is not None:
+                self.cache.put(self._keys[index],
+                               _pack(result.source, result.diagnostics, result.summary, out))
         else:
-            done[i].engine_error = out
-    if cache is not None:
-        for i in firsts:
-            out = by_key[keys[i]]
-            if isinstance(out, bytes):
-                cache.put(keys[i], _pack(sources[i], compiled[i], out))
-    _forget([sources[i] for i in firsts])
-    return done
+            result.engine_error = out
+        _forget([result.source])
+        return result
+
+    def results(self) -> list[Rendered]:
+        """Every diagram, in the order given (waits for all engine batches)."""
+        return [self.result(i) for i in range(len(self._results))]
+
+
+def _run_batch(engine: engines.Engine, dots: list[str], fmt: str,
+               timeout: float) -> list[bytes | str]:
+    """Outputs (bytes) or engine error messages (str) for one batch, in order.
+
+    Runs on a worker thread: it starts the engine and sleeps until it exits. When a batch
+    fails, its graphs are retried one by one to find the failing one.
+    """
+    try:
+        return list(engines.run(engine, dots, fmt, timeout))
+    except EngineError as exc:
+        if len(dots) == 1:
+            return [str(exc)]
+        return [out for d in dots for out in _run_batch(engine, [d], fmt, timeout)]
 
 
 def _forget(sources: Sequence[str]) -> None:
@@ -203,78 +316,26 @@ def batches(count: int, workers: int, limit: int = BATCH_SIZE) -> list[range]:
     return [range(i, min(i + size, count)) for i in range(0, count, size)]
 
 
-def _render_uncached(items: list[Compiled], keys: list[str], engine: engines.Engine,
-                     options: RenderOptions) -> list[bytes | str]:
-    """Outputs (bytes) or engine error messages (str), in order."""
-    if not items:
-        return []
-    from .layout import to_dot
-
-    fmt = "svg" if options.format == "pdf" and "pdf" not in engine.formats else options.format
-    cores = os.cpu_count() or 1
-    limit = BATCH_SIZE if engine.name == engines.EMBEDDED else SYSTEM_BATCH_SIZE
-    chunks = batches(len(items), cores, limit)
-    layouts: list[Layout] = []
-
-    def run_chunk(dots: list[str]) -> list[bytes | str]:
-        try:
-            return list(engines.run(engine, dots, fmt, options.timeout))
-        except EngineError as exc:
-            if len(dots) == 1:
-                return [str(exc)]
-            return [out for d in dots for out in run_chunk([d])]  # find the failing one
-
-    raw: list[bytes | str] = []
-    workers = min(len(chunks), cores)
-    if workers <= 1:
-        for chunk in chunks:
-            layouts += [to_dot(items[i].diagram, options.font_size, options.direction,
-                               options.default_direction) for i in chunk]
-            raw += run_chunk([layouts[i].dot for i in chunk])
-        return _finish(items, keys, layouts, raw, fmt, options)
-    from concurrent.futures import ThreadPoolExecutor
-
-    # each batch starts in an engine process as soon as its DOT exists
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="dagnote-engine") as pool:
-        futures: list[Future[list[bytes | str]]] = []
-        for chunk in chunks:
-            layouts += [to_dot(items[i].diagram, options.font_size, options.direction,
-                               options.default_direction) for i in chunk]
-            futures.append(pool.submit(run_chunk, [layouts[i].dot for i in chunk]))
-        results: list[bytes | str] = []
-        for chunk, future in zip(chunks, futures, strict=True):
-            part = future.result()
-            results += _finish([items[i] for i in chunk], [keys[i] for i in chunk],
-                               [layouts[i] for i in chunk], part, fmt, options)
-    return results
-
-
-def _finish(items: list[Compiled], keys: list[str], layouts: list[Layout],
-            raw: list[bytes | str], fmt: str, options: RenderOptions) -> list[bytes | str]:
+def _finish(item: Compiled, key: str, layout: Layout, out: bytes | str, fmt: str,
+            options: RenderOptions) -> bytes | str:
     """Post-process engine SVG into the inline-ready image (or PDF)."""
+    if isinstance(out, str) or fmt != "svg":
+        return out
     from .svg import postprocess
 
-    results: list[bytes | str] = []
-    for index, out in enumerate(raw):
-        if isinstance(out, str) or fmt != "svg":
-            results.append(out)
-            continue
-        summary = items[index].summary
-        expected = len(layouts[index].titles)
-        if out.count(b'class="node') < expected:  # valid SVG, but not this diagram's
-            results.append(f"the engine wrote an SVG without the diagram's {expected} elements")
-            continue
-        try:
-            svg = postprocess(out, f"dagnote-{keys[index][:12]}", _title(items[index]),
-                              summary.text(), layouts[index].titles)
-            if options.format == "pdf":
-                svg = engines.svg_to_pdf(svg, options.timeout)
-            results.append(svg)
-        except EngineError as exc:
-            results.append(str(exc))
-        except Exception as exc:  # noqa: BLE001 - engine output we cannot parse
-            results.append(f"the engine wrote SVG that cannot be read: {exc}")
-    return results
+    expected = len(layout.titles)
+    if out.count(b'class="node') < expected:  # valid SVG, but not this diagram's
+        return f"the engine wrote an SVG without the diagram's {expected} elements"
+    try:
+        svg = postprocess(out, f"dagnote-{key[:12]}", _title(item), item.summary.text(),
+                          layout.titles)
+        if options.format == "pdf":
+            svg = engines.svg_to_pdf(svg, options.timeout)
+    except EngineError as exc:
+        return str(exc)
+    except Exception as exc:  # noqa: BLE001 - engine output we cannot parse
+        return f"the engine wrote SVG that cannot be read: {exc}"
+    return svg
 
 
 def _title(compiled: Compiled) -> str:

@@ -1,0 +1,84 @@
+"""start_render: a host gets diagnostics at once and each drawing when it asks for it.
+
+The engine is a stand-in that waits for a gate file before it lays anything out, so these
+tests decide, without any timing, whether ``start_render`` returned while the engine was
+still at work and whether ``result`` waited for it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+import dagnote
+from dagnote import Cache, RenderOptions
+
+REAL = shutil.which("graphviz-pure", path=str(Path(sys.executable).parent)) or shutil.which(
+    "graphviz-pure")
+SOURCES = [f"x ~ X\nx -> [f{i}*] -> y\nmin y\n" for i in range(3)]
+BROKEN = "x -> -> y\n"
+
+
+def gated_engine(tmp_path: Path) -> tuple[str, Path]:
+    """A Graphviz stand-in that lays out with the real engine once ``gate`` exists."""
+    gate = tmp_path / "gate"
+    script = tmp_path / "engine-gated"
+    script.write_text(
+        f"#!{sys.executable}\n"
+        "import os, subprocess, sys, time\n"
+        "if sys.argv[1:] == ['-V']:\n"
+        "    sys.stderr.write('dot - graphviz version 2.43.0 (gated stand-in)\\n')\n"
+        "    sys.exit(0)\n"
+        "data = sys.stdin.buffer.read()\n"
+        f"while not os.path.exists({str(gate)!r}):\n"
+        "    time.sleep(0.01)\n"
+        f"proc = subprocess.run([{REAL!r}, *sys.argv[1:]], input=data, capture_output=True)\n"
+        "sys.stdout.buffer.write(proc.stdout)\n"
+        "sys.exit(proc.returncode)\n",
+        encoding="utf-8",
+    )
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    return str(script), gate
+
+
+@pytest.mark.skipif(REAL is None, reason="graphviz-pure is not installed")
+def test_start_render_returns_while_the_engine_works(tmp_path: Path) -> None:
+    engine, gate = gated_engine(tmp_path)
+    cache = Cache(tmp_path / "cache")
+    # a blocking start would wait for the gate until the timeout and return engine errors
+    job = dagnote.start_render([*SOURCES, BROKEN, SOURCES[0]],
+                               RenderOptions(engine=engine, timeout=60), cache)
+    assert len(job) == 5
+    broken = job.result(3)  # a diagram with errors needs no engine: answered at once
+    assert broken.output is None and broken.errors and broken.engine_error is None
+    assert not gate.exists()
+    assert not any((tmp_path / "cache").rglob("*.bin")), "nothing is cached before it is drawn"
+    gate.touch()
+    first = job.result(0)
+    assert first.output is not None and first.output.startswith(b"<svg")
+    results = job.results()
+    assert [r.source for r in results] == [*SOURCES, BROKEN, SOURCES[0]]
+    assert all(r.output is not None for i, r in enumerate(results) if i != 3)
+    assert results[4].output == results[0].output  # the repeated diagram is drawn once
+    assert len(list((tmp_path / "cache").rglob("*.bin"))) == 3
+
+
+def test_results_match_render_many(tmp_path: Path) -> None:
+    options = RenderOptions()
+    together = dagnote.render_many(SOURCES, options)
+    job = dagnote.start_render(SOURCES, options)
+    # asked for out of order, each drawing is the one render_many gives
+    assert [job.result(i).output for i in (2, 0, 1)] == [together[i].output for i in (2, 0, 1)]
+
+
+def test_a_warm_job_answers_from_the_cache_without_the_engine(tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    dagnote.render_many(SOURCES, RenderOptions(), Cache(cache_dir))
+    before = dagnote.engine_runs()
+    job = dagnote.start_render(SOURCES, RenderOptions(), Cache(cache_dir))
+    assert all(r.from_cache for r in job.results())
+    assert dagnote.engine_runs() == before
