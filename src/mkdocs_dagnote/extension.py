@@ -8,6 +8,7 @@ sees it. Used on its own, or installed by the plugin with the plugin's shared re
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +37,28 @@ class DagnotePreprocessor(Preprocessor):
         self.extension = extension
 
     def run(self, lines: list[str]) -> list[str]:
+        found = list(self._fences(lines))
+        # one job for the whole document (the plugin has already started the whole site's)
+        self.extension.prefetch([source for _, _, source, header in found
+                                 if "file=" not in header])
         out: list[str] = []
+        done = 0
+        for start, end, source, header in found:
+            out.extend(lines[done:start])
+            html = self.extension.fence_html(source, header, md_line=start + 2)
+            out.extend(["", self.md.htmlStash.store(html), ""])
+            done = end + 1
+        out.extend(lines[done:])
+        return out
+
+    @staticmethod
+    def _fences(lines: list[str]) -> Iterator[tuple[int, int, str, str]]:
+        """(opening line, closing line, content, header) of each top-level dagnote fence."""
         i = 0
         while i < len(lines):
             m = _OPEN_RE.match(lines[i])
             lang, header = fence_language(m.group("info")) if m else ("", "")
             if not m or lang != FENCE_NAME:
-                out.append(lines[i])
                 i += 1
                 continue
             fence = m.group("fence")
@@ -50,11 +66,8 @@ class DagnotePreprocessor(Preprocessor):
             j = i + 1
             while j < len(lines) and not close.match(lines[j]):
                 j += 1
-            source = "\n".join(lines[i + 1 : j])
-            html = self.extension.fence_html(source, header, md_line=i + 2)
-            out.extend(["", self.md.htmlStash.store(html), ""])
+            yield i, j, "\n".join(lines[i + 1 : j]), header
             i = j + 1
-        return out
 
 
 class DagnoteExtension(Extension):
@@ -87,6 +100,11 @@ class DagnoteExtension(Extension):
                 )
             )
         return self._renderer
+
+    def prefetch(self, sources: list[str]) -> None:
+        """Start drawing a document's diagrams together (one engine job, not one each)."""
+        if sources:
+            self.renderer.prefetch(sources)
 
     def fence_html(self, source: str, header: str, md_line: int | None = None) -> str:
         """The figure (or error box) for one fence with its raw header text."""

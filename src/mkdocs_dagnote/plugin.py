@@ -223,6 +223,7 @@ class DagnotePlugin(BasePlugin[DagnotePluginConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.renderer is not None
+        self.renderer.finish()
         site = Path(config.site_dir)
         for rel, data in self.renderer.assets.items():
             target = site / rel

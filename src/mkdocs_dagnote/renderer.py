@@ -104,36 +104,52 @@ class SiteRenderer:
         self.settings = settings
         self.cache = dagnote.Cache(settings.cache_dir) if settings.cache_dir else None
         self.results: dict[str, dagnote.Rendered] = {}
+        self.pending: dict[str, tuple[dagnote.RenderJob, int]] = {}  # started, not yet taken
         self.assets: dict[str, bytes] = {}
         self.page: PageContext | None = None
 
     # -- rendering -------------------------------------------------------------------
     def prefetch(self, sources: Iterable[str]) -> int:
-        """Render every not-yet-known diagram in ONE core call; returns how many."""
+        """Start drawing every not-yet-known diagram in ONE core job; returns how many.
+
+        Returns once the diagrams are checked and the engine has started: pages are
+        converted while the engine lays out their diagrams, and each fence waits only
+        for its own batch (see :meth:`rendered`).
+        """
         todo = list(dict.fromkeys(normalized(s) for s in sources))
-        todo = [s for s in todo if s not in self.results]
+        todo = [s for s in todo if s not in self.results and s not in self.pending]
         if not todo:
             return 0
         try:
-            rendered = dagnote.render_many(todo, self.settings.options, self.cache)
+            job = dagnote.start_render(todo, self.settings.options, self.cache)
         except Exception as exc:  # the core promises not to raise; do not lose a build if it does
             log.warning("dagnote: batch rendering failed (%s); rendering one by one", exc)
             return 0
-        self.results.update(zip(todo, rendered, strict=True))
+        self.pending.update((s, (job, i)) for i, s in enumerate(todo))
         return len(todo)
 
     def rendered(self, source: str) -> dagnote.Rendered:
-        """The rendering of ``source``: from the batch, or rendered now if it was missed."""
+        """The rendering of ``source``: from the job, or rendered now if it was missed."""
         source = normalized(source)
         if source not in self.results:
-            self.results[source] = dagnote.render_many(
-                [source], self.settings.options, self.cache
-            )[0]
+            waiting = self.pending.pop(source, None)
+            if waiting is not None:
+                job, index = waiting
+                self.results[source] = job.result(index)
+            else:
+                self.results[source] = dagnote.render_many(
+                    [source], self.settings.options, self.cache)[0]
         return self.results[source]
+
+    def finish(self) -> None:
+        """Draw and cache what no page asked for (a page another plugin dropped)."""
+        for source in list(self.pending):
+            self.rendered(source)
 
     @property
     def engine_failed(self) -> bool:
         """Whether the engine failed for some diagram (then the cache saw no lookups)."""
+        self.finish()
         return any(r.engine_error for r in self.results.values())
 
     # -- locating --------------------------------------------------------------------

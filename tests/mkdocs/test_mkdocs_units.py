@@ -73,3 +73,21 @@ def test_everything_user_written_is_escaped() -> None:
     assert "<svg aria-label=" in html and "xmlns=" in html  # the SVG itself is not escaped
     box = error_html(["docs/a.md:3:1: error: <oops>"], "x -> <y>")
     assert "&lt;oops&gt;" in box and "x -&gt; &lt;y&gt;" in box
+
+
+def test_plain_markdown_draws_a_document_in_one_engine_run(tmp_path: Path) -> None:
+    """Without the plugin, the extension still batches: one engine run per document."""
+    import markdown
+
+    from mkdocs_dagnote.extension import DagnoteExtension
+
+    fences = "".join(f"```dagnote\nx ~ X\nx -> [net{i}*] -> y\nmin y\n```\n\ntext\n\n"
+                     for i in range(3))
+    md = markdown.Markdown(extensions=[DagnoteExtension(cache_dir="", base_dir="")])
+    dagnote.render("x ~ X\nx -> [warm*] -> y\nmin y\n")  # the engine's version is known
+    before = dagnote.engine_runs()
+    html = md.convert("# Three figures\n\n" + fences)
+    assert dagnote.engine_runs() - before == 1
+    assert html.count("<svg") == 3
+    for i in range(3):
+        assert f"net{i}" in html
