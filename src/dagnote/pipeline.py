@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from .compile import Compiled
-    from .layout import Layout
 
 BATCH_SIZE = 25  # at most this many graphs per graphviz-pure process (starts in ~2 ms)
 SYSTEM_BATCH_SIZE = 50  # system dot starts in 20-60 ms (plugins, fonts): fewer, larger runs
@@ -135,12 +134,21 @@ def start_render(sources: Sequence[str], options: RenderOptions | None = None,
     return RenderJob(sources, options or RenderOptions(), cache)
 
 
+@dataclass(frozen=True)
+class _Drawing:
+    """What post-processing needs of one diagram: kept instead of its model and DOT."""
+
+    title: str
+    desc: str
+    node_titles: dict[str, str]  # DOT node id -> readable title, one per node drawn
+
+
 @dataclass
 class _Batch:
     """One engine run: the diagrams it lays out and, once it has finished, its output."""
 
     indices: list[int]
-    layouts: list[Layout]
+    drawings: list[_Drawing]
     future: Future[list[bytes | str]]
     raw: list[bytes | str] | None = None
     waiting: int = 0  # diagrams of this batch not yet post-processed
@@ -234,11 +242,19 @@ class RenderJob:
         try:
             for chunk in chunks:
                 indices = [missing[k] for k in chunk]
-                layouts = [to_dot(self._compiled[i].diagram, o.font_size, o.direction,
-                                  o.default_direction) for i in indices]
-                future = pool.submit(_run_batch, engine, [lay.dot for lay in layouts],
-                                     self._fmt, o.timeout)
-                batch = _Batch(indices, layouts, future, waiting=len(indices))
+                dots: list[str] = []
+                drawings: list[_Drawing] = []
+                for i in indices:
+                    compiled = self._compiled.pop(i)
+                    layout = to_dot(compiled.diagram, o.font_size, o.direction,
+                                    o.default_direction)
+                    dots.append(layout.dot)
+                    drawings.append(_Drawing(_title(compiled), compiled.summary.text(),
+                                             layout.titles))
+                # the models and DOT are not needed again: a large build does not hold them
+                _forget([self.sources[i] for i in indices])
+                future = pool.submit(_run_batch, engine, dots, self._fmt, o.timeout)
+                batch = _Batch(indices, drawings, future, waiting=len(indices))
                 for position, i in enumerate(indices):
                     self._batch_of[i] = (batch, position)
         finally:
@@ -264,8 +280,8 @@ class RenderJob:
                 batch.raw = batch.future.result()
             except Exception as exc:  # noqa: BLE001 - a worker must not lose the build
                 batch.raw = [f"the engine run failed: {exc}"] * len(batch.indices)
-        out = _finish(self._compiled.pop(index), self._keys[index], batch.layouts[position],
-                      batch.raw[position], self._fmt, self.options)
+        out = _finish(batch.drawings[position], self._keys[index], batch.raw[position],
+                      self._fmt, self.options)
         batch.waiting -= 1
         if batch.waiting == 0:
             batch.raw = None  # every diagram of the batch is done: free the engine output
@@ -276,7 +292,6 @@ class RenderJob:
                                _pack(result.source, result.diagnostics, result.summary, out))
         else:
             result.engine_error = out
-        _forget([result.source])
         return result
 
     def results(self) -> list[Rendered]:
@@ -316,19 +331,19 @@ def batches(count: int, workers: int, limit: int = BATCH_SIZE) -> list[range]:
     return [range(i, min(i + size, count)) for i in range(0, count, size)]
 
 
-def _finish(item: Compiled, key: str, layout: Layout, out: bytes | str, fmt: str,
+def _finish(drawing: _Drawing, key: str, out: bytes | str, fmt: str,
             options: RenderOptions) -> bytes | str:
     """Post-process engine SVG into the inline-ready image (or PDF)."""
     if isinstance(out, str) or fmt != "svg":
         return out
     from .svg import postprocess
 
-    expected = len(layout.titles)
+    expected = len(drawing.node_titles)
     if out.count(b'class="node') < expected:  # valid SVG, but not this diagram's
         return f"the engine wrote an SVG without the diagram's {expected} elements"
     try:
-        svg = postprocess(out, f"dagnote-{key[:12]}", _title(item), item.summary.text(),
-                          layout.titles)
+        svg = postprocess(out, f"dagnote-{key[:12]}", drawing.title, drawing.desc,
+                          drawing.node_titles)
         if options.format == "pdf":
             svg = engines.svg_to_pdf(svg, options.timeout)
     except EngineError as exc:

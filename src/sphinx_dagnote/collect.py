@@ -10,7 +10,7 @@ results up. A rebuild that writes no page draws nothing.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Iterable, Set
+from collections.abc import Callable, Set
 from dataclasses import dataclass
 
 from sphinx.application import Sphinx
@@ -85,6 +85,9 @@ def options(builder: Builder, fmt: str, direction: str | None) -> core.RenderOpt
 Key = tuple[str, "str | None", str]
 _RESULTS: weakref.WeakKeyDictionary[Builder, dict[Key, core.Rendered]] = (
     weakref.WeakKeyDictionary())
+# diagrams being drawn: taken (and then forgotten) when their page is written
+_JOBS: weakref.WeakKeyDictionary[Builder, dict[Key, tuple[core.RenderJob, int]]] = (
+    weakref.WeakKeyDictionary())
 
 
 _PENDING: weakref.WeakSet[Builder] = weakref.WeakSet()
@@ -96,12 +99,13 @@ def start_writing(app: Sphinx, builder: Builder) -> None:
     A rebuild that writes no page (nothing changed) then draws, reads and imports nothing.
     """
     _RESULTS.pop(builder, None)
+    _JOBS.pop(builder, None)
     _PENDING.add(builder)
 
 
 def render_pending(app: Sphinx, doctree: object, docname: str) -> None:
     """``doctree-resolved`` (main process, before any page is written or a writer forked):
-    render the whole project's diagrams in one batch, once per build."""
+    start drawing the whole project's diagrams in one job, once per build."""
     builder = app.builder
     if builder in _PENDING:
         _PENDING.discard(builder)
@@ -109,53 +113,86 @@ def render_pending(app: Sphinx, doctree: object, docname: str) -> None:
 
 
 def render_all(app: Sphinx, builder: Builder) -> None:
-    """Render every diagram of the project that the cache lacks, in one batch."""
+    """Start one job for every diagram of the project (cache hits answer at once).
+
+    Pages written in this process take their images as they are written, so the engine
+    lays out later pages' diagrams meanwhile, and each image is dropped once its page is
+    out. Forked writers (``-j``) cannot wait for this process's engine threads: then
+    every image is taken before the first fork.
+    """
     fmt = image_format(builder)
     results = _RESULTS.setdefault(builder, {})
+    jobs = _JOBS.setdefault(builder, {})
     if fmt is None:
         return
     entries = [e for doc in sorted(_registry(app.env)) for e in _registry(app.env)[doc]]
     groups: dict[str | None, list[str]] = {}
     for e in entries:
         sources = groups.setdefault(e.direction, [])
-        if (e.source, e.direction, fmt) not in results and e.source not in sources:
+        key = (e.source, e.direction, fmt)
+        if key not in results and key not in jobs and e.source not in sources:
             sources.append(e.source)
     cache = core.Cache(cache_dir(builder))
     for direction, sources in groups.items():
         if not sources:
             continue
-        rendered = _safe_render_many(sources, options(builder, fmt, direction), cache)
-        for source, result in zip(sources, rendered, strict=True):
-            results[(source, direction, fmt)] = result
-    _report_engine_errors(entries, results, fmt)
+        job = _safe_start(sources, options(builder, fmt, direction), cache)
+        for index, source in enumerate(sources):
+            jobs[(source, direction, fmt)] = (job, index)
+    if getattr(builder, "parallel_ok", False):
+        for e in entries:
+            _take(builder, (e.source, e.direction, fmt), e.location)
 
 
-def _safe_render_many(sources: list[str], opts: core.RenderOptions,
-                      cache: core.Cache) -> list[core.Rendered]:
+class _Failed:
+    """Stands in for a job that could not start: every diagram carries the reason."""
+
+    def __init__(self, sources: list[str], message: str) -> None:
+        self.sources = sources
+        self.message = message
+
+    def result(self, index: int) -> core.Rendered:
+        return core.Rendered(source=self.sources[index], diagnostics=[],
+                             summary=core.Summary(), engine_error=self.message)
+
+
+def _safe_start(sources: list[str], opts: core.RenderOptions,
+                cache: core.Cache) -> core.RenderJob | _Failed:
     try:
-        return core.render_many(sources, opts, cache)
+        return core.start_render(sources, opts, cache)
     except Exception as exc:  # the core promises none; never crash a build
-        message = f"{type(exc).__name__}: {exc}"
-        return [core.Rendered(source=s, diagnostics=[], summary=core.Summary(),
-                              engine_error=message) for s in sources]
+        return _Failed(sources, f"{type(exc).__name__}: {exc}")
 
 
-def _report_engine_errors(entries: Iterable[Entry], results: dict[Key, core.Rendered],
-                          fmt: str) -> None:
-    for e in entries:
-        result = results.get((e.source, e.direction, fmt))
-        if result is not None and result.output is None and result.engine_error:
-            logger.warning("could not render the diagram as %s: %s", fmt.upper(),
-                           result.engine_error, type="dagnote", subtype="engine",
-                           location=e.location)
+def _take(builder: Builder, key: Key, location: str) -> core.Rendered | None:
+    """Move a diagram from its job to the results, reporting an engine failure once."""
+    waiting = _JOBS.setdefault(builder, {}).pop(key, None)
+    if waiting is None:
+        return None
+    job, index = waiting
+    try:
+        result = job.result(index)
+    except Exception as exc:  # noqa: BLE001 - the core promises none; never crash a build
+        result = core.Rendered(source=key[0], diagnostics=[], summary=core.Summary(),
+                               engine_error=f"{type(exc).__name__}: {exc}")
+    if result.output is None and result.engine_error:
+        logger.warning("could not render the diagram as %s: %s", key[2].upper(),
+                       result.engine_error, type="dagnote", subtype="engine",
+                       location=location)
+    _RESULTS.setdefault(builder, {})[key] = result
+    return result
 
 
 def rendered(builder: Builder, node: dagnote, fmt: str) -> core.Rendered:
-    """The image of a node; renders it alone only if the batch somehow missed it."""
+    """The image of a node: from the build's job, else from the cache (or drawn alone)."""
     key = (node["source"], node["direction"], fmt)
     results = _RESULTS.setdefault(builder, {})
-    if key not in results:
-        cache = core.Cache(cache_dir(builder))
-        results[key] = _safe_render_many([node["source"]],
-                                         options(builder, fmt, node["direction"]), cache)[0]
-    return results[key]
+    result = results.get(key) or _take(builder, key, node["location"])
+    if result is None:
+        result = _safe_start([node["source"]], options(builder, fmt, node["direction"]),
+                             core.Cache(cache_dir(builder))).result(0)
+        results[key] = result
+    if result.output is not None and not getattr(builder, "parallel_ok", False):
+        # written once: a repeat of this diagram reads the cache instead of memory
+        results.pop(key, None)
+    return result
