@@ -23,6 +23,22 @@ def _q(tag: str) -> str:
 
 _G = _q("g")
 _TITLE = _q("title")
+_TEXT = _q("text")
+_POLYGON = _q("polygon")
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+def _slim_text(el: etree._Element) -> None:
+    """Drop attributes that only repeat SVG's defaults for this text.
+
+    ``text-anchor="start"`` is the default; ``xml:space="preserve"`` changes nothing for
+    text without runs of spaces or spaces at either end.
+    """
+    if el.get("text-anchor") == "start":
+        del el.attrib["text-anchor"]
+    text = el.text or ""
+    if el.get(_XML_SPACE) == "preserve" and "  " not in text and text == text.strip(" \t\n"):
+        del el.attrib[_XML_SPACE]
 
 
 #: Fallback palettes (line, text, node fill, sequence accent, background) used when the
@@ -80,6 +96,26 @@ def _background(root: etree._Element) -> etree._Element | None:
                                     "height": h, "fill": "none", "stroke": "none"})
 
 
+def _merge_outlines(root: etree._Element) -> None:
+    """One polygon for a filled box and its outline.
+
+    Graphviz draws a table cell's background and its border as two polygons with the
+    same points, one after the other; one polygon with both fill and stroke paints the
+    same (fill first, then stroke) in fewer bytes.
+    """
+    for fill in list(root.iter(_POLYGON)):
+        outline = fill.getnext()
+        if (outline is not None and outline.tag == _POLYGON
+                and fill.get("stroke") in ("none", "transparent") and outline.get("fill") == "none"
+                and fill.get("points") == outline.get("points")
+                and len(fill.attrib) == 3 and not (fill.tail or "").strip()):
+            fill.set("stroke", outline.get("stroke", "none"))
+            for name, value in outline.attrib.items():
+                if name not in ("fill", "points"):
+                    fill.set(name, value)
+            fill.getparent().remove(outline)
+
+
 def postprocess(svg: bytes, root_id: str, title: str, desc: str,
                 node_titles: dict[str, str]) -> bytes:
     """Rewrite one engine SVG document (see module docstring)."""
@@ -89,23 +125,30 @@ def postprocess(svg: bytes, root_id: str, title: str, desc: str,
     root.set("role", "img")
     root.set("aria-labelledby", f"{root_id}-title {root_id}-desc")
     root.set("style", "max-width:100%;height:auto")
-    for el in root.iter():
-        ident = el.get("id")
-        if ident and el is not root:
-            el.set("id", f"{root_id}-{ident}")
     drop = []
-    for el in root.iter(_G):
-        classes = (el.get("class") or "").split()
+    for el in root.iter(_G, _TEXT):
+        if el.tag == _TEXT:
+            _slim_text(el)
+            continue
+        # Graphviz names every group (graph0, node3, edge5); nothing refers to those
+        # names, and dropping them keeps a page's ids few and the image smaller
+        el.attrib.pop("id", None)
         t = el.find(_TITLE)
         if t is None:
             continue
-        if "node" in classes:
+        kind = (el.get("class") or "").split(" ", 1)[0]
+        if kind == "node":
             if t.text in node_titles:
                 t.text = node_titles[t.text]
-        elif "edge" in classes or "graph" in classes or "cluster" in classes:
+        elif kind in ("edge", "graph", "cluster"):
             drop.append(t)  # engine-internal names mean nothing to a reader
     for t in drop:
-        t.getparent().remove(t)
+        el = t.getparent()
+        if el is not None:
+            el.remove(t)
+    _merge_outlines(root)
+    for el in root.xpath(".//*[@id]"):  # any other id (none today): unique on a page
+        el.set("id", f"{root_id}-{el.get('id')}")
     title_el = etree.Element(_TITLE, {"id": f"{root_id}-title"})
     title_el.text = title
     desc_el = etree.Element(_q("desc"), {"id": f"{root_id}-desc"})
