@@ -173,6 +173,9 @@ def tokenize(line: str) -> list[Token]:
     return tokens
 
 
+_INSTANCE = re.compile(r"(.*?)\s*@\s*(\d+)", flags=re.S)  # [f@2]: the second box of f
+
+
 def _norm_space(text: str) -> str:
     return " ".join(text.split())
 
@@ -276,7 +279,7 @@ class LineParser:
         star = False
         instance = 1
         ident_label = body
-        match = re.fullmatch(r"(.*?)\s*@\s*(\d+)", ident_label, flags=re.S)
+        match = _INSTANCE.fullmatch(ident_label) if "@" in ident_label else None
         if match:
             ident_label, instance = match.group(1), int(match.group(2))
             if instance < 1:
@@ -299,7 +302,7 @@ class LineParser:
         if not body:
             raise ParseError("empty operator '()': write its symbol, as in (ce)", column)
         instance = 1
-        match = re.fullmatch(r"(.*?)\s*@\s*(\d+)", body, flags=re.S)
+        match = _INSTANCE.fullmatch(body) if "@" in body else None
         if match:
             body, instance = match.group(1), int(match.group(2))
         if body.endswith("*") and len(body) > 1:
@@ -329,12 +332,14 @@ class LineParser:
             if label.startswith('"') and label.endswith('"') and len(label) >= 2:
                 label = label[1:-1]
             return _norm_space(ident), label
-        return _norm_space(text), _norm_space(text)
+        name = _norm_space(text)
+        return name, name
 
     def group(self) -> tuple[Item, ...]:
         items = [self.item()]
-        while (tok := self.peek()) is not None and tok.kind == ",":
-            self.take()
+        tokens = self.tokens
+        while self.i < self.n and tokens[self.i].kind == ",":
+            self.i += 1
             items.append(self.item())
         return tuple(items)
 
@@ -371,8 +376,9 @@ class LineParser:
                     )
             return Sample(groups[0], source, Pos(self.line, start.column))
         hops: list[Hop] = []
-        while (tok := self.peek()) is not None and tok.kind == "arrow":
-            self.take()
+        tokens = self.tokens
+        while self.i < self.n and (tok := tokens[self.i]).kind == "arrow":
+            self.i += 1
             hops.append(Hop(ARROWS[tok.text], Pos(self.line, tok.column)))  # type: ignore[arg-type]
             groups.append(self.group())
         if not hops:

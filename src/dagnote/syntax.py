@@ -44,8 +44,7 @@ class Sample:
     pos: Pos
 
 
-@dataclass(frozen=True)
-class Hop:
+class Hop(NamedTuple):  # one per arrow: a tuple is cheaper to make than a dataclass
     kind: EdgeKind
     pos: Pos
     label: str | None = None
