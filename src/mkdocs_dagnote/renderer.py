@@ -105,6 +105,7 @@ class SiteRenderer:
         self.cache = dagnote.Cache(settings.cache_dir) if settings.cache_dir else None
         self.results: dict[str, dagnote.Rendered] = {}
         self.pending: dict[str, tuple[dagnote.RenderJob, int]] = {}  # started, not yet taken
+        self.jobs: list[dagnote.RenderJob] = []
         self.assets: dict[str, bytes] = {}
         self.page: PageContext | None = None
 
@@ -126,6 +127,7 @@ class SiteRenderer:
             log.warning("dagnote: batch rendering failed (%s); rendering one by one", exc)
             return 0
         self.pending.update((s, (job, i)) for i, s in enumerate(todo))
+        self.jobs.append(job)
         return len(todo)
 
     def rendered(self, source: str) -> dagnote.Rendered:
@@ -142,9 +144,13 @@ class SiteRenderer:
         return self.results[source]
 
     def finish(self) -> None:
-        """Draw and cache what no page asked for (a page another plugin dropped)."""
+        """Draw what no page asked for (a page another plugin dropped) and wait until
+        the cache holds every new drawing."""
         for source in list(self.pending):
             self.rendered(source)
+        for job in self.jobs:
+            job.flush()
+        self.jobs.clear()
 
     @property
     def engine_failed(self) -> bool:

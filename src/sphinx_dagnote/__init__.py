@@ -31,6 +31,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("write-started", collect.start_writing)
     app.connect("doctree-resolved", collect.render_pending, priority=400)
     app.connect("doctree-resolved", fallback.replace_for_builder)
+    app.connect("build-finished", collect.finish_writing)
     return {
         "version": __version__,
         # reading keeps its state in env (merged by env-merge-info); writers only read

@@ -90,6 +90,10 @@ _JOBS: weakref.WeakKeyDictionary[Builder, dict[Key, tuple[core.RenderJob, int]]]
     weakref.WeakKeyDictionary())
 
 
+_STARTED: weakref.WeakKeyDictionary[Builder, list[core.RenderJob]] = (
+    weakref.WeakKeyDictionary())  # to wait for their cache writes at the end
+
+
 _PENDING: weakref.WeakSet[Builder] = weakref.WeakSet()
 
 
@@ -137,6 +141,8 @@ def render_all(app: Sphinx, builder: Builder) -> None:
         if not sources:
             continue
         job = _safe_start(sources, options(builder, fmt, direction), cache)
+        if not isinstance(job, _Failed):
+            _STARTED.setdefault(builder, []).append(job)
         for index, source in enumerate(sources):
             jobs[(source, direction, fmt)] = (job, index)
     if getattr(builder, "parallel_ok", False):
@@ -154,6 +160,9 @@ class _Failed:
     def result(self, index: int) -> core.Rendered:
         return core.Rendered(source=self.sources[index], diagnostics=[],
                              summary=core.Summary(), engine_error=self.message)
+
+    def results(self) -> list[core.Rendered]:
+        return [self.result(i) for i in range(len(self.sources))]
 
 
 def _safe_start(sources: list[str], opts: core.RenderOptions,
@@ -183,6 +192,17 @@ def _take(builder: Builder, key: Key, location: str) -> core.Rendered | None:
     return result
 
 
+def finish_writing(app: Sphinx, exception: BaseException | None) -> None:
+    """``build-finished``: draw what no written page took and wait for the cache."""
+    for job, index in _JOBS.pop(app.builder, {}).values():
+        try:
+            job.result(index)
+        except Exception:  # noqa: BLE001, S112 - the core promises none; the build is over
+            continue
+    for job in _STARTED.pop(app.builder, []):
+        job.flush()
+
+
 def rendered(builder: Builder, node: dagnote, fmt: str) -> core.Rendered:
     """The image of a node: from the build's job, else from the cache (or drawn alone)."""
     key = (node["source"], node["direction"], fmt)
@@ -190,7 +210,7 @@ def rendered(builder: Builder, node: dagnote, fmt: str) -> core.Rendered:
     result = results.get(key) or _take(builder, key, node["location"])
     if result is None:
         result = _safe_start([node["source"]], options(builder, fmt, node["direction"]),
-                             core.Cache(cache_dir(builder))).result(0)
+                             core.Cache(cache_dir(builder))).results()[0]
         results[key] = result
     if result.output is not None and not getattr(builder, "parallel_ok", False):
         # written once: a repeat of this diagram reads the cache instead of memory

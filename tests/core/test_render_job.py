@@ -82,3 +82,23 @@ def test_a_warm_job_answers_from_the_cache_without_the_engine(tmp_path: Path) ->
     job = dagnote.start_render(SOURCES, RenderOptions(), Cache(cache_dir))
     assert all(r.from_cache for r in job.results())
     assert dagnote.engine_runs() == before
+
+
+def test_result_does_not_wait_for_the_cache_write(tmp_path: Path) -> None:
+    """Storing a drawing is left to a writer thread; flush() waits for it."""
+    import threading
+
+    gate = threading.Event()
+
+    class SlowCache(Cache):
+        def put(self, key: str, data: bytes) -> None:
+            gate.wait(30)  # a write that would hold up result() if it ran there
+            super().put(key, data)
+
+    cache = SlowCache(tmp_path / "cache")
+    job = dagnote.start_render(SOURCES[:1], RenderOptions(), cache)
+    assert job.result(0).output is not None
+    assert not list((tmp_path / "cache").rglob("*.bin"))
+    gate.set()
+    job.flush()
+    assert len(list((tmp_path / "cache").rglob("*.bin"))) == 1
