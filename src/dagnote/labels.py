@@ -26,6 +26,7 @@ def esc(text: str) -> str:
     return html.escape(text, quote=True).replace("\\", "\\\\")
 
 
+@functools.lru_cache(maxsize=8192)
 def plain(label: str) -> str:
     """The label as readable plain text (titles, summaries): ``y_{0..n-1}`` -> ``y0..n-1``."""
     return _SCRIPT.sub(lambda m: m.group(2).strip("{}"), label)

@@ -39,6 +39,8 @@ _WORD_CHARS = r'(?:[^\s,~:*"\[\](){}.\-]|-(?!/->|>)|\.(?!\.>)|\{[^{}]*\})+'
 _SIMPLE = re.compile(
     r"(?P<space>\s+)|(?P<arrow>-/->|->|\.\.>)|(?P<punct>[,~:*])"
     rf"|(?P<word>(?=(?P<w>{_WORD_CHARS}))(?P=w))(?![{{}}])"
+    # [module] and (operator) without nesting or quotes inside; others take the slow path
+    r'|\[(?P<bracket>[^\[\]"]*)\]|\((?P<paren>[^()"]*)\)'
 )
 
 
@@ -120,8 +122,11 @@ def tokenize(line: str) -> list[Token]:
                     i = end
                 spaced = False
                 continue
+            elif group == "bracket" or group == "paren":
+                tokens.append(Token(group, simple.group(group), i + 1, simple.end() + 1, spaced))
+                spaced = False
             else:
-                kind = "arrow" if simple.lastgroup == "arrow" else text
+                kind = "arrow" if group == "arrow" else text
                 tokens.append(Token(kind, text, i + 1, simple.end() + 1, spaced))
                 spaced = False
             i = simple.end()
