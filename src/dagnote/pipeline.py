@@ -160,8 +160,10 @@ class RenderJob:
     The constructor checks every diagram, answers cache hits and starts the engine on the
     misses in order (one background process per core; the threads that wait for them hold
     no lock while the engine works). :meth:`result` waits only for the batch holding that
-    diagram, then post-processes and caches it on the caller's thread, so the Python work
-    never competes with the host for the GIL in the background.
+    diagram and post-processes it on the caller's thread, so no Python work competes with
+    the host for the GIL in the background; the cache file is written by a writer thread
+    (:meth:`flush` waits for it). Call it from one thread; engine threads do not survive a
+    fork, so a host that forks takes every result first.
     """
 
     def __init__(self, sources: Sequence[str], options: RenderOptions,
