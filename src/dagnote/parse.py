@@ -7,6 +7,7 @@ parser keeps going on the next line so one run reports every bad line.
 from __future__ import annotations
 
 import re
+import sys
 from typing import NamedTuple
 
 from .diagnostics import Diagnostic
@@ -33,12 +34,15 @@ USAGE = {"given": "given x", "seq": "seq x", "min": "min loss", "max": "max loss
          "phase": "phase (a): min loss", "note": "note (×): σ", "direction": "direction LR"}
 _SPECIAL = set(",~:*\"[]()")
 _WORD_CHARS = r'(?:[^\s,~:*"\[\](){}.\-]|-(?!/->|>)|\.(?!\.>)|\{[^{}]*\})+'
+# an atomic word: Python 3.11's (?>...) or, before it, a lookahead and a backreference
+_ATOMIC_WORD = (rf"(?>{_WORD_CHARS})" if sys.version_info >= (3, 11)
+                else rf"(?=(?P<w>{_WORD_CHARS}))(?P=w)")
 # spaces, arrows, punctuation and plain words in one regular expression; a word that runs
-# into a nested or unbalanced brace does not match here (the lookahead makes the word atomic) and is
+# into a nested or unbalanced brace does not match here (the word is atomic) and is
 # scanned by the loop in tokenize()
 _SIMPLE = re.compile(
     r"(?P<space>\s+)|(?P<arrow>-/->|->|\.\.>)|(?P<punct>[,~:*])"
-    rf"|(?P<word>(?=(?P<w>{_WORD_CHARS}))(?P=w))(?![{{}}])"
+    rf"|(?P<word>{_ATOMIC_WORD})(?![{{}}])"
     # [module] and (operator) without nesting or quotes inside; others take the slow path
     r'|\[(?P<bracket>[^\[\]"]*)\]|\((?P<paren>[^()"]*)\)'
 )
