@@ -102,3 +102,45 @@ def test_result_does_not_wait_for_the_cache_write(tmp_path: Path) -> None:
     gate.set()
     job.flush()
     assert len(list((tmp_path / "cache").rglob("*.bin"))) == 1
+
+
+def test_an_unexpected_failure_in_an_engine_thread_is_an_engine_error(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever goes wrong while a batch is drawn, the build gets a message, not a crash."""
+    from dagnote import engine as engines
+
+    def broken(*args: object, **kwargs: object) -> list[bytes]:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(engines, "run", broken)
+    results = dagnote.render_many(SOURCES[:2], RenderOptions())
+    for r in results:
+        assert r.output is None
+        assert r.engine_error is not None and "disk on fire" in r.engine_error
+
+
+@pytest.mark.skipif(REAL is None, reason="graphviz-pure is not installed")
+def test_without_pidfd_the_engine_is_still_awaited_and_bounded(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kernels or Pythons without pidfd_open fall back to Popen.wait(timeout)."""
+    import os
+
+    tried: list[int] = []
+
+    def no_pidfd(pid: int) -> int:
+        tried.append(pid)
+        raise OSError("pidfd_open is not available")
+
+    monkeypatch.setattr(os, "pidfd_open", no_pidfd, raising=False)
+    assert dagnote.render(SOURCES[0]).output is not None
+    hanging = tmp_path / "engine-hangs"
+    hanging.write_text(f"#!{sys.executable}\nimport sys, time\n"
+                       "if sys.argv[1:] == ['-V']:\n"
+                       "    sys.stderr.write('dot - graphviz version 2.43.0 (stand-in)\\n')\n"
+                       "    sys.exit(0)\n"
+                       "time.sleep(60)\n", encoding="utf-8")
+    hanging.chmod(hanging.stat().st_mode | stat.S_IXUSR)
+    result = dagnote.render(SOURCES[0], RenderOptions(engine=str(hanging), timeout=1))
+    assert result.output is None
+    assert result.engine_error is not None and "timed out" in result.engine_error
+    assert len(tried) >= 2, "the engine waits did not go through pidfd_open"
