@@ -49,6 +49,7 @@ class DagnotePreprocessor(Preprocessor):
             out.extend(["", self.md.htmlStash.store(html), ""])
             done = end + 1
         out.extend(lines[done:])
+        self.extension.renderer.settle()
         return out
 
     @staticmethod

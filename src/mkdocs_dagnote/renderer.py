@@ -143,6 +143,14 @@ class SiteRenderer:
                     [source], self.settings.options, self.cache)[0]
         return self.results[source]
 
+    def settle(self) -> None:
+        """Wait for the cache writes of every job whose images have all been taken (its
+        writer thread then ends: a long Markdown session must not collect idle threads)."""
+        live = {id(job) for job, _ in self.pending.values()}
+        for job in [j for j in self.jobs if id(j) not in live]:
+            job.flush()
+            self.jobs.remove(job)
+
     def finish(self) -> None:
         """Draw what no page asked for (a page another plugin dropped) and wait until
         the cache holds every new drawing."""

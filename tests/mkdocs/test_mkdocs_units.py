@@ -91,3 +91,23 @@ def test_plain_markdown_draws_a_document_in_one_engine_run(tmp_path: Path) -> No
     assert html.count("<svg") == 3
     for i in range(3):
         assert f"net{i}" in html
+
+
+def test_plain_markdown_leaves_no_idle_threads_behind(tmp_path: Path) -> None:
+    """Each document's job ends with it: converting many documents in one process must
+    not collect one idle cache-writer thread per document."""
+    import threading
+
+    import markdown
+
+    from mkdocs_dagnote.extension import DagnoteExtension
+
+    md = markdown.Markdown(extensions=[DagnoteExtension(cache_dir=str(tmp_path / "c"),
+                                                        base_dir="")])
+    for i in range(4):
+        md.reset()
+        html = md.convert(f"```dagnote\nx ~ X\nx -> [doc{i}*] -> y\nmin y\n```\n")
+        assert f"doc{i}" in html
+    assert len(list((tmp_path / "c").rglob("*.bin"))) == 4, "every drawing is cached"
+    lingering = [t.name for t in threading.enumerate() if t.name.startswith("dagnote-cache")]
+    assert not lingering, lingering
