@@ -162,8 +162,10 @@ class SiteRenderer:
 
     @property
     def engine_failed(self) -> bool:
-        """Whether the engine failed for some diagram (then the cache saw no lookups)."""
-        self.finish()
+        """Whether the engine failed for some diagram (then the cache saw no lookups).
+
+        Complete only after :meth:`finish` (the plugin calls it first in on_post_build).
+        """
         return any(r.engine_error for r in self.results.values())
 
     # -- locating --------------------------------------------------------------------

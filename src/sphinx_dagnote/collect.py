@@ -150,6 +150,12 @@ def render_all(app: Sphinx, builder: Builder) -> None:
             _take(builder, (e.source, e.direction, fmt), e.location)
 
 
+def _failed(source: str, message: str) -> core.Rendered:
+    """A diagram the core could not draw for a reason outside the diagram."""
+    return core.Rendered(source=source, diagnostics=[], summary=core.Summary(),
+                         engine_error=message)
+
+
 class _Failed:
     """Stands in for a job that could not start: every diagram carries the reason."""
 
@@ -158,8 +164,7 @@ class _Failed:
         self.message = message
 
     def result(self, index: int) -> core.Rendered:
-        return core.Rendered(source=self.sources[index], diagnostics=[],
-                             summary=core.Summary(), engine_error=self.message)
+        return _failed(self.sources[index], self.message)
 
     def results(self) -> list[core.Rendered]:
         return [self.result(i) for i in range(len(self.sources))]
@@ -182,8 +187,7 @@ def _take(builder: Builder, key: Key, location: str) -> core.Rendered | None:
     try:
         result = job.result(index)
     except Exception as exc:  # noqa: BLE001 - the core promises none; never crash a build
-        result = core.Rendered(source=key[0], diagnostics=[], summary=core.Summary(),
-                               engine_error=f"{type(exc).__name__}: {exc}")
+        result = _failed(key[0], f"{type(exc).__name__}: {exc}")
     if result.output is None and result.engine_error:
         logger.warning("could not render the diagram as %s: %s", key[2].upper(),
                        result.engine_error, type="dagnote", subtype="engine",
