@@ -162,4 +162,7 @@ def postprocess(svg: bytes, root_id: str, title: str, desc: str,
     root.insert(0, desc_el)
     root.insert(0, title_el)
     etree.indent(root, space="")
-    return etree.tostring(root, encoding="utf-8") + b"\n"
+    # ASCII, other characters as references: a host decodes the image into its page, and
+    # one astral character (the prior's 𝒩) would make Python store that whole page with
+    # four bytes per character
+    return etree.tostring(root, encoding="ascii") + b"\n"

@@ -186,3 +186,16 @@ def test_svg_drops_what_repeats_defaults_and_keeps_what_matters(engine: str) -> 
     assert any(p.get("fill") == "white" and p.get("stroke") == "black"
                for p in root.iter(f"{SVG}polygon")), "a box lost its outline"
     assert re.search(r"<title>net \(trained\)</title>", text)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_svg_is_ascii_with_other_characters_as_references(engine: str) -> None:
+    """A host decodes the image into its page: ASCII keeps Python's page string at one
+    byte per character (an astral 𝒩 would make it four); the text itself is unchanged."""
+    source = "z ~ 𝒩(0, I)\nz -> [décodeur*] -> x̂\nx̂ -> (‖·‖²) -> loss\nmin loss\n"
+    result = render(source, RenderOptions(engine=engine))
+    assert result.ok and result.output is not None
+    assert result.output.isascii()
+    texts = "".join("".join(el.itertext()) for el in fromstring(result.output).iter())
+    for word in ("𝒩", "décodeur", "‖", "▽"):
+        assert word in texts, word
