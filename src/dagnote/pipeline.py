@@ -171,9 +171,10 @@ class RenderJob:
         self.options = options
         self.cache = cache
         self.sources = list(sources)
-        self._results: list[Rendered] = []
+        self._results: list[Rendered | None] = []  # None: taken by the host
         self._compiled: dict[int, Compiled] = {}
         self._first: dict[int, int] = {}  # a waiting diagram -> the identical one drawn
+        self._copies: dict[int, list[int]] = {}  # a diagram drawn -> identical ones waiting
         self._batch_of: dict[int, tuple[_Batch, int]] = {}
         self._engine: engines.Engine | None = None
         self._writer: ThreadPoolExecutor | None = None
@@ -211,6 +212,8 @@ class RenderJob:
             if first == i:
                 self._compiled[i] = c
                 missing.append(i)
+            else:
+                self._copies.setdefault(first, []).append(i)
         if missing and engine is not None:
             if options.format == "pdf" and "pdf" not in engine.formats:
                 self._fmt = "svg"  # made into PDF after post-processing
@@ -245,13 +248,15 @@ class RenderJob:
         try:
             for chunk in chunks:
                 indices = [missing[k] for k in chunk]
-                dots: list[str] = []
+                dots: list[bytes] = []
                 drawings: list[_Drawing] = []
                 for i in indices:
                     compiled = self._compiled.pop(i)
                     layout = to_dot(compiled.diagram, o.font_size, o.direction,
                                     o.default_direction)
-                    dots.append(layout.dot)
+                    # bytes: a str holding one astral character (the prior's 𝒩) takes
+                    # four bytes per character while it waits for its batch
+                    dots.append(layout.dot.encode("utf-8"))
                     drawings.append(_Drawing(_title(compiled), compiled.summary.text(),
                                              layout.titles))
                 # the models and DOT are not needed again: a large build does not hold them
@@ -270,13 +275,31 @@ class RenderJob:
     def result(self, index: int) -> Rendered:
         """Diagram ``index``, waiting for its engine batch if it is still being drawn."""
         result = self._results[index]
+        if result is None:
+            raise ValueError(f"diagram {index} was already taken from this job")
         first = self._first.pop(index, None)
         if first is None:
             return result  # a hit, a diagram with errors, or already finished
         if first != index:
-            drawn = self.result(first)
-            result.output, result.engine_error = drawn.output, drawn.engine_error
+            self._finish_drawing(first)  # sets this copy's output too
             return result
+        self._finish_drawing(index)
+        return result
+
+    def take(self, index: int) -> Rendered:
+        """Like :meth:`result`, but the job forgets the diagram: a host that takes each
+        image once, as it writes its page, does not keep every image of a build alive."""
+        result = self.result(index)
+        self._results[index] = None
+        return result
+
+    def _finish_drawing(self, index: int) -> None:
+        """Post-process diagram ``index`` (the first of identical ones) once its batch is
+        done, and give its image to every identical diagram still waiting."""
+        self._first.pop(index, None)
+        result = self._results[index]
+        if index not in self._batch_of:
+            return  # finished already (through an identical diagram)
         batch, position = self._batch_of.pop(index)
         if batch.raw is None:
             try:
@@ -288,13 +311,17 @@ class RenderJob:
         batch.waiting -= 1
         if batch.waiting == 0:
             batch.raw = None  # every diagram of the batch is done: free the engine output
-        if isinstance(out, bytes):
-            result.output = out
-            if self.cache is not None:
-                self._store(self._keys[index], result, out)
-        else:
-            result.engine_error = out
-        return result
+        copies = [result] + [self._results[d] for d in self._copies.pop(index, ())]
+        for copy in copies:
+            if copy is None:
+                continue
+            if isinstance(out, bytes):
+                copy.output = out
+            else:
+                copy.engine_error = out
+        if isinstance(out, bytes) and self.cache is not None:
+            assert result is not None
+            self._store(self._keys[index], result, out)
 
     def results(self) -> list[Rendered]:
         """Every diagram, in the order given (waits for all engine batches and for the
@@ -323,7 +350,7 @@ class RenderJob:
             self._writer = None
 
 
-def _run_batch(engine: engines.Engine, dots: list[str], fmt: str,
+def _run_batch(engine: engines.Engine, dots: list[bytes], fmt: str,
                timeout: float) -> list[bytes | str]:
     """Outputs (bytes) or engine error messages (str) for one batch, in order.
 

@@ -166,6 +166,8 @@ class _Failed:
     def result(self, index: int) -> core.Rendered:
         return _failed(self.sources[index], self.message)
 
+    take = result
+
     def results(self) -> list[core.Rendered]:
         return [self.result(i) for i in range(len(self.sources))]
 
@@ -185,7 +187,7 @@ def _take(builder: Builder, key: Key, location: str) -> core.Rendered | None:
         return None
     job, index = waiting
     try:
-        result = job.result(index)
+        result = job.take(index)
     except Exception as exc:  # noqa: BLE001 - the core promises none; never crash a build
         result = _failed(key[0], f"{type(exc).__name__}: {exc}")
     if result.output is None and result.engine_error:

@@ -144,3 +144,17 @@ def test_without_pidfd_the_engine_is_still_awaited_and_bounded(
     assert result.output is None
     assert result.engine_error is not None and "timed out" in result.engine_error
     assert len(tried) >= 2, "the engine waits did not go through pidfd_open"
+
+
+def test_take_forgets_the_image_and_identical_diagrams_still_get_theirs() -> None:
+    """A host that takes each image as it writes its page does not keep the build's
+    images alive in the job; a repeated diagram is drawn once whichever copy comes first."""
+    sources = [SOURCES[0], SOURCES[1], SOURCES[0], SOURCES[1]]
+    job = dagnote.start_render(sources, RenderOptions())
+    first = job.take(0)
+    assert first.output is not None
+    with pytest.raises(ValueError, match="already taken"):
+        job.result(0)
+    assert job.take(2).output == first.output  # its first copy was taken before it
+    later = job.take(3)  # the copy before the diagram it repeats
+    assert later.output is not None and job.take(1).output == later.output
