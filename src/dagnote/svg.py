@@ -126,13 +126,15 @@ def postprocess(svg: bytes, root_id: str, title: str, desc: str,
     root.set("aria-labelledby", f"{root_id}-title {root_id}-desc")
     root.set("style", "max-width:100%;height:auto")
     drop = []
+    dropped_ids = 0
     for el in root.iter(_G, _TEXT):
         if el.tag == _TEXT:
             _slim_text(el)
             continue
         # Graphviz names every group (graph0, node3, edge5); nothing refers to those
         # names, and dropping them keeps a page's ids few and the image smaller
-        el.attrib.pop("id", None)
+        if el.attrib.pop("id", None) is not None:
+            dropped_ids += 1
         t = el.find(_TITLE)
         if t is None:
             continue
@@ -147,8 +149,9 @@ def postprocess(svg: bytes, root_id: str, title: str, desc: str,
         if el is not None:
             el.remove(t)
     _merge_outlines(root)
-    for el in root.xpath(".//*[@id]"):  # any other id (none today): unique on a page
-        el.set("id", f"{root_id}-{el.get('id')}")
+    if svg.count(b' id="') > dropped_ids:  # any other id (none today): unique on a page
+        for el in root.xpath(".//*[@id]"):
+            el.set("id", f"{root_id}-{el.get('id')}")
     title_el = etree.Element(_TITLE, {"id": f"{root_id}-title"})
     title_el.text = title
     desc_el = etree.Element(_q("desc"), {"id": f"{root_id}-desc"})
@@ -165,4 +168,7 @@ def postprocess(svg: bytes, root_id: str, title: str, desc: str,
     # ASCII, other characters as references: a host decodes the image into its page, and
     # one astral character (the prior's 𝒩) would make Python store that whole page with
     # four bytes per character
-    return etree.tostring(root, encoding="ascii") + b"\n"
+    out = etree.tostring(root, encoding="utf-8")
+    if not out.isascii():  # half the cost of serialising to ASCII when few labels need it
+        out = out.decode("utf-8").encode("ascii", "xmlcharrefreplace")
+    return out + b"\n"
