@@ -157,9 +157,9 @@ class _Batch:
 class RenderJob:
     """A build's diagrams: diagnostics and cache hits at once, drawings as batches finish.
 
-    The constructor checks every diagram, answers cache hits and starts the engine on the
-    misses in order (one background process per core; the threads that wait for them hold
-    no lock while the engine works). :meth:`result` waits only for the batch holding that
+    The constructor answers cache hits, then checks the misses and starts the engine on
+    each batch as soon as it is checked (one background process per core; the threads that
+    wait for them hold no lock while the engine works). :meth:`result` waits only for the batch holding that
     diagram and post-processes it on the caller's thread, so no Python work competes with
     the host for the GIL in the background; the cache file is written by a writer thread
     (:meth:`flush` waits for it). Call it from one thread; engine threads do not survive a
@@ -172,7 +172,6 @@ class RenderJob:
         self.cache = cache
         self.sources = list(sources)
         self._results: list[Rendered | None] = []  # None: taken by the host
-        self._compiled: dict[int, Compiled] = {}
         self._first: dict[int, int] = {}  # a waiting diagram -> the identical one drawn
         self._copies: dict[int, list[int]] = {}  # a diagram drawn -> identical ones waiting
         self._batch_of: dict[int, tuple[_Batch, int]] = {}
@@ -191,33 +190,15 @@ class RenderJob:
             keys = {i: cache_key(s, options, engine.name, engine.version)
                     for i, s in enumerate(self.sources)}
         self._keys = keys
-        missing: list[int] = []
-        drawn: dict[str, int] = {}  # identical diagrams render once
+        todo: list[int] = []
         for i, source in enumerate(self.sources):
             hit = self._from_cache(i, source) if engine is not None else None
-            if hit is not None:
-                self._results.append(hit)
-                continue
-            c = _compiled(source)
-            result = Rendered(source, list(c.diagnostics), c.summary)
-            self._results.append(result)
-            if c.has_errors:
-                continue
-            if engine is None:
-                result.engine_error = engine_error
-                continue
-            result.extra["cache_key"] = keys[i]
-            first = drawn.setdefault(keys[i], i)
-            self._first[i] = first
-            if first == i:
-                self._compiled[i] = c
-                missing.append(i)
-            else:
-                self._copies.setdefault(first, []).append(i)
-        if missing and engine is not None:
-            if options.format == "pdf" and "pdf" not in engine.formats:
-                self._fmt = "svg"  # made into PDF after post-processing
-            self._start(missing, engine)
+            self._results.append(hit)
+            if hit is None:
+                todo.append(i)
+        if engine is not None and options.format == "pdf" and "pdf" not in engine.formats:
+            self._fmt = "svg"  # made into PDF after post-processing
+        self._check_and_start(todo, engine, engine_error)
 
     # -- setting up -----------------------------------------------------------------------
     def _from_cache(self, i: int, source: str) -> Rendered | None:
@@ -233,40 +214,74 @@ class RenderJob:
         return Rendered(source, meta[0], meta[1], output=output, from_cache=True,
                         extra={"cache_key": self._keys[i]})
 
-    def _start(self, missing: list[int], engine: engines.Engine) -> None:
-        """DOT for each batch in order, each handed to an engine process once ready."""
+    def _check_and_start(self, todo: list[int], engine: engines.Engine | None,
+                         engine_error: str | None) -> None:
+        """Check every diagram the cache did not answer; hand each batch to an engine
+        process as soon as it is full, so the engine starts after the first batch is
+        checked, not after the whole build's diagrams are."""
         from concurrent.futures import ThreadPoolExecutor
 
+        cores = os.cpu_count() or 1
+        limit = BATCH_SIZE if engine is None or engine.name == engines.EMBEDDED else (
+            SYSTEM_BATCH_SIZE)
+        size = batch_size(len(todo), cores, limit)
+        pool: ThreadPoolExecutor | None = None
+        ready: list[tuple[int, Compiled]] = []
+        drawn: dict[str, int] = {}  # identical diagrams render once
+        try:
+            for i in todo:
+                source = self.sources[i]
+                c = _compiled(source)
+                result = Rendered(source, list(c.diagnostics), c.summary)
+                self._results[i] = result
+                if c.has_errors:
+                    continue
+                if engine is None:
+                    result.engine_error = engine_error
+                    continue
+                result.extra["cache_key"] = self._keys[i]
+                first = drawn.setdefault(self._keys[i], i)
+                self._first[i] = first
+                if first != i:
+                    self._copies.setdefault(first, []).append(i)
+                    continue
+                ready.append((i, c))
+                if len(ready) == size:
+                    if pool is None:
+                        pool = ThreadPoolExecutor(max_workers=cores,
+                                                  thread_name_prefix="dagnote-engine")
+                    self._submit(pool, ready, engine)
+                    ready = []
+            if ready:
+                assert engine is not None
+                if pool is None:
+                    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dagnote-engine")
+                self._submit(pool, ready, engine)
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=False)  # the threads end with their last batch
+
+    def _submit(self, pool: ThreadPoolExecutor, ready: list[tuple[int, Compiled]],
+                engine: engines.Engine) -> None:
+        """DOT for one batch, handed to an engine process; the models are dropped."""
         from .layout import to_dot
 
         o = self.options
-        cores = os.cpu_count() or 1
-        limit = BATCH_SIZE if engine.name == engines.EMBEDDED else SYSTEM_BATCH_SIZE
-        chunks = batches(len(missing), cores, limit)
-        pool = ThreadPoolExecutor(max_workers=min(len(chunks), cores),
-                                  thread_name_prefix="dagnote-engine")
-        try:
-            for chunk in chunks:
-                indices = [missing[k] for k in chunk]
-                dots: list[bytes] = []
-                drawings: list[_Drawing] = []
-                for i in indices:
-                    compiled = self._compiled.pop(i)
-                    layout = to_dot(compiled.diagram, o.font_size, o.direction,
-                                    o.default_direction)
-                    # bytes: a str holding one astral character (the prior's 𝒩) takes
-                    # four bytes per character while it waits for its batch
-                    dots.append(layout.dot.encode("utf-8"))
-                    drawings.append(_Drawing(_title(compiled), compiled.summary.text(),
-                                             layout.titles))
-                # the models and DOT are not needed again: a large build does not hold them
-                _forget([self.sources[i] for i in indices])
-                future = pool.submit(_run_batch, engine, dots, self._fmt, o.timeout)
-                batch = _Batch(indices, drawings, future, waiting=len(indices))
-                for position, i in enumerate(indices):
-                    self._batch_of[i] = (batch, position)
-        finally:
-            pool.shutdown(wait=False)  # the threads end with their last batch
+        dots: list[bytes] = []
+        drawings: list[_Drawing] = []
+        for _, compiled in ready:
+            layout = to_dot(compiled.diagram, o.font_size, o.direction, o.default_direction)
+            # bytes: a str holding one astral character (the prior's 𝒩) takes four bytes
+            # per character while it waits for its batch
+            dots.append(layout.dot.encode("utf-8"))
+            drawings.append(_Drawing(_title(compiled), compiled.summary.text(), layout.titles))
+        indices = [i for i, _ in ready]
+        # the models and DOT are not needed again: a large build does not hold them
+        _forget([self.sources[i] for i in indices])
+        future = pool.submit(_run_batch, engine, dots, self._fmt, o.timeout)
+        batch = _Batch(indices, drawings, future, waiting=len(indices))
+        for position, i in enumerate(indices):
+            self._batch_of[i] = (batch, position)
 
     # -- results --------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -373,12 +388,17 @@ def _forget(sources: Sequence[str]) -> None:
             _memo.pop(source, None)
 
 
+def batch_size(count: int, workers: int, limit: int = BATCH_SIZE) -> int:
+    """Graphs per engine run for ``count`` graphs: one run per core for small sets, at
+    most ``limit`` graphs each, never fewer than ``MIN_BATCH`` per run."""
+    return min(limit, max(MIN_BATCH, -(-count // max(1, workers))))
+
+
 def batches(count: int, workers: int, limit: int = BATCH_SIZE) -> list[range]:
-    """Split ``count`` graphs into engine runs: one per core for small sets, at most
-    ``limit`` graphs each, never fewer than ``MIN_BATCH`` per run."""
+    """Split ``count`` graphs into engine runs of :func:`batch_size` graphs."""
     if count <= 0:
         return []
-    size = min(limit, max(MIN_BATCH, -(-count // max(1, workers))))
+    size = batch_size(count, workers, limit)
     return [range(i, min(i + size, count)) for i in range(0, count, size)]
 
 

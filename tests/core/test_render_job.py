@@ -158,3 +158,33 @@ def test_take_forgets_the_image_and_identical_diagrams_still_get_theirs() -> Non
     assert job.take(2).output == first.output  # its first copy was taken before it
     later = job.take(3)  # the copy before the diagram it repeats
     assert later.output is not None and job.take(1).output == later.output
+
+
+def test_the_engine_starts_before_the_last_diagram_is_checked(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each batch goes to the engine once it is full: a large build's engine does not sit
+    idle while the rest of the build's diagrams are parsed and checked."""
+    import threading
+
+    from dagnote import pipeline
+
+    sources = [f"x ~ X\nx -> [g{i}*] -> y\nmin y\n" for i in range(20)]
+    assert pipeline.batch_size(len(sources), 2) < len(sources)
+    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 2)
+    started = threading.Event()
+    run_batch, compiled = pipeline._run_batch, pipeline._compiled
+
+    def recording_run(*args: object) -> list[bytes | str]:
+        started.set()
+        return run_batch(*args)  # type: ignore[arg-type]
+
+    def checking_compiled(source: str) -> object:
+        if source == sources[-1]:
+            assert started.wait(30), "no batch was running when the last diagram was checked"
+        return compiled(source)
+
+    monkeypatch.setattr(pipeline, "_run_batch", recording_run)
+    monkeypatch.setattr(pipeline, "_compiled", checking_compiled)
+    pipeline.clear_memo()
+    results = dagnote.start_render(sources, RenderOptions()).results()
+    assert all(r.output is not None for r in results)
