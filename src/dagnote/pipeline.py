@@ -159,11 +159,11 @@ class RenderJob:
 
     The constructor answers cache hits, then checks the misses and starts the engine on
     each batch as soon as it is checked (one background process per core; the threads that
-    wait for them hold no lock while the engine works). :meth:`result` waits only for the batch holding that
-    diagram and post-processes it on the caller's thread, so no Python work competes with
-    the host for the GIL in the background; the cache file is written by a writer thread
-    (:meth:`flush` waits for it). Call it from one thread; engine threads do not survive a
-    fork, so a host that forks takes every result first.
+    wait for them hold no lock while the engine works). :meth:`result` waits only for the
+    batch holding that diagram and post-processes it on the caller's thread, so no Python
+    work competes with the host for the GIL in the background; the cache file is written by
+    a writer thread (:meth:`flush` waits for it). Call it from one thread; engine threads do
+    not survive a fork, so a host that forks takes every result first.
     """
 
     def __init__(self, sources: Sequence[str], options: RenderOptions,
