@@ -37,14 +37,14 @@ _WORD_CHARS = r'(?:[^\s,~:*"\[\](){}.\-]|-(?!/->|>)|\.(?!\.>)|\{[^{}]*\})+'
 # an atomic word: Python 3.11's (?>...) or, before it, a lookahead and a backreference
 _ATOMIC_WORD = (rf"(?>{_WORD_CHARS})" if sys.version_info >= (3, 11)
                 else rf"(?=(?P<w>{_WORD_CHARS}))(?P=w)")
-# spaces, arrows, punctuation and plain words in one regular expression; a word that runs
-# into a nested or unbalanced brace does not match here (the word is atomic) and is
-# scanned by the loop in tokenize()
+# arrows, punctuation and plain words, each with the spaces before it, in one regular
+# expression; a word that runs into a nested or unbalanced brace does not match here (the
+# word is atomic) and is scanned by the loop in tokenize()
 _SIMPLE = re.compile(
-    r"(?P<space>\s+)|(?P<arrow>-/->|->|\.\.>)|(?P<punct>[,~:*])"
+    r"\s*(?:(?P<arrow>-/->|->|\.\.>)|(?P<punct>[,~:*])"
     rf"|(?P<word>{_ATOMIC_WORD})(?![{{}}])"
     # [module] and (operator) without nesting or quotes inside; others take the slow path
-    r'|\[(?P<bracket>[^\[\]"]*)\]|\((?P<paren>[^()"]*)\)'
+    r'|\[(?P<bracket>[^\[\]"]*)\]|\((?P<paren>[^()"]*)\))'
 )
 
 
@@ -60,8 +60,6 @@ class Token(NamedTuple):  # a tuple: tokens are made by the thousand
     kind: str  # word, arrow, ',', '~', ':', '*', string, bracket, paren
     text: str
     column: int  # 1-based
-    end: int  # column just after the token
-    spaced: bool  # whitespace right before it
 
 
 def strip_comment(line: str) -> str:
@@ -106,35 +104,30 @@ def _closing(line: str, start: int, opening: str, closing: str) -> int:
 def tokenize(line: str) -> list[Token]:
     tokens: list[Token] = []
     i = 0
-    n = len(line)
-    spaced = True
+    n = len(line.rstrip())
     while i < n:
         simple = _SIMPLE.match(line, i)
-        if simple is not None:  # spaces, arrows and punctuation in one regular expression
-            text = simple.group()
+        if simple is not None:  # arrows, punctuation, plain words: one regular expression
             group = simple.lastgroup
-            if group == "space":
-                spaced = True
-            elif group == "word":
-                end = simple.end()
-                if end < n and line[end] == "(" and text[-1].isalnum():  # a prior: N(0, 1)
+            assert group is not None
+            start = simple.start(group)
+            end = simple.end()
+            if group == "word":
+                if end < n and line[end] == "(" and line[end - 1].isalnum():  # N(0, 1)
                     close = _closing(line, end, "(", ")")
-                    tokens.append(Token("call", line[i : close + 1], i + 1, close + 2, spaced))
+                    tokens.append(Token("call", line[start : close + 1], start + 1))
                     i = close + 1
-                else:
-                    tokens.append(Token("word", text, i + 1, end + 1, spaced))
-                    i = end
-                spaced = False
-                continue
+                    continue
+                tokens.append(Token("word", simple.group(group), start + 1))
             elif group == "bracket" or group == "paren":
-                tokens.append(Token(group, simple.group(group), i + 1, simple.end() + 1, spaced))
-                spaced = False
+                tokens.append(Token(group, simple.group(group), start))
             else:
-                kind = "arrow" if group == "arrow" else text
-                tokens.append(Token(kind, text, i + 1, simple.end() + 1, spaced))
-                spaced = False
-            i = simple.end()
+                text = simple.group(group)
+                tokens.append(Token("arrow" if group == "arrow" else text, text, start + 1))
+            i = end
             continue
+        while line[i].isspace():  # i < n: the line ends with no space
+            i += 1
         ch = line[i]
         start = i
         if ch == '"':
@@ -177,8 +170,7 @@ def tokenize(line: str) -> list[Token]:
             if i < n and line[i] == "(" and text and text[-1].isalnum():
                 end = _closing(line, i, "(", ")")
                 kind, text, i = "call", line[start : end + 1], end + 1
-        tokens.append(Token(kind, text, start + 1, i + 1, spaced))
-        spaced = False
+        tokens.append(Token(kind, text, start + 1))
     return tokens
 
 
@@ -239,19 +231,22 @@ class LineParser:
 
     # -- items -----------------------------------------------------------------------
     def item(self) -> Item:
-        tok = self.peek()
-        if tok is None:
+        if self.i >= self.n:
             raise ParseError("expected a name, [module] or (operator) at the end of the line",
                              self.end_column())
-        if tok.kind == "bracket":
-            self.take()
+        tok = self.tokens[self.i]
+        kind = tok.kind
+        if kind == "word":
+            return self.value(False, tok.column)
+        if kind == "bracket":
+            self.i += 1
             return self.module(tok)
-        if tok.kind == "paren":
-            self.take()
+        if kind == "paren":
+            self.i += 1
             return self.operator(tok)
         star = False
         column = tok.column
-        if tok.kind == "*":
+        if kind == "*":
             self.take()
             star = True
             tok = self.peek()
@@ -260,8 +255,7 @@ class LineParser:
         return self.value(star, column)
 
     def value(self, star: bool, column: int) -> Item:
-        tok = self.peek()
-        assert tok is not None
+        tok = self.tokens[self.i]  # item() made sure there is one
         if tok.kind == "string":
             self.take()
             if not tok.text.strip():
@@ -354,8 +348,7 @@ class LineParser:
 
     # -- statements ------------------------------------------------------------------
     def statement(self) -> Statement:
-        first = self.peek()
-        assert first is not None
+        first = self.tokens[self.i]  # parse() gives no empty line
         if first.kind == "word" and first.text in KEYWORDS:
             nxt = self.peek(1)
             if nxt is None:
@@ -368,8 +361,7 @@ class LineParser:
         return self.chain_or_sample()
 
     def chain_or_sample(self) -> Statement:
-        start = self.peek()
-        assert start is not None
+        start = self.tokens[self.i]  # statement() looked at it
         groups = [self.group()]
         tok = self.peek()
         if tok is not None and tok.kind == "~":
@@ -400,6 +392,8 @@ class LineParser:
                     "unknown-statement",
                 )
             raise ParseError(f"expected '->', '~' or ',', found '{tok.text}'", tok.column)
+        if self.i == self.n:  # most lines: nothing after the last element
+            return Chain(tuple(groups), tuple(hops), None, Pos(self.line, start.column))
         side = None
         tok = self.peek()
         if tok is not None and tok.kind == ":":
@@ -468,8 +462,8 @@ class LineParser:
         )
 
     def finish(self) -> None:
-        tok = self.peek()
-        if tok is not None:
+        if self.i < self.n:
+            tok = self.tokens[self.i]
             raise ParseError(f"unexpected '{tok.text}' after a complete statement "
                              "(one statement per line)", tok.column)
 
@@ -548,13 +542,8 @@ class LineParser:
                                      "(operators have none): name a module, as in "
                                      "'min loss wrt f'", t.column,
                                      "wrt-kind")
-                else:
-                    star = False
-                    if t.kind == "*":
-                        self.take()
-                        star = True
-                    item = self.value(star, t.column)
-                    wrt.append(item)
+                else:  # a value, *value (a '*' with no name after it is an error)
+                    wrt.append(self.item())
                 if (t := self.peek()) is not None and t.kind == ",":
                     self.take()
                     continue

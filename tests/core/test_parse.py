@@ -85,6 +85,9 @@ def test_comments_quotes_and_unicode() -> None:
         ("x -> (ce*) -> y", 1, 6, "kind"),
         ("\n\n  [f] ~ X", 3, 3, "kind"),
         ('x -> "open', 1, 6, "syntax"),
+        ("min loss wrt *", 1, 14, "syntax"),  # a lone '*' ends the line (was a crash)
+        ("min loss wrt f, *", 1, 17, "syntax"),
+        ("min loss wrt *, f", 1, 14, "syntax"),
     ],
 )
 def test_errors_are_located(source: str, line: int, column: int, code: str) -> None:
