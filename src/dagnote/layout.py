@@ -8,6 +8,7 @@ label or an attribute. Phases (``phase (a): ...``) become side-by-side clusters.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .checks import trainables
@@ -35,7 +36,7 @@ class Layout:
     titles: dict[str, str] = field(default_factory=dict)  # dot id -> readable title
 
 
-def _attrs(**attrs: str | float | None) -> str:
+def _attrs(attrs: dict[str, str | float | None]) -> str:
     """DOT attribute list; values are generated (labels arrive already as <...>)."""
     return _attr_list(tuple(attrs.items()))
 
@@ -63,12 +64,10 @@ class Compiler:
         self.rankdir = direction or diagram.direction or default_direction or "TB"
         self.ports = PORTS[self.rankdir]
         self.lines: list[str] = []
+        self.emit: Callable[[str], None] = self.lines.append  # one DOT line
         self.titles: dict[str, str] = {}
 
     # -- helpers ------------------------------------------------------------------------
-    def emit(self, line: str) -> None:
-        self.lines.append(line)
-
     def label(self, node: Node, size: float | None = None) -> str:
         return markup(node.label, size or self.size, node.quoted)
 
@@ -153,7 +152,8 @@ class Compiler:
         self.titles[nid] = title
         if note:
             attrs["xlabel"] = f"<{markup(note, self.size * 1.2)}>"
-        self.emit(f"  {nid} {_attrs(**attrs, **{'class': css})}")
+        attrs["class"] = css
+        self.emit(f"  {nid} {_attrs(attrs)}")
 
     def module_node(self, nid: str, node: Node, trainable: bool) -> None:
         size = self.size
@@ -320,7 +320,7 @@ class Compiler:
                 attrs["label"] = f" {e.label} "
             if "label" in attrs and attrs["label"] is not None:
                 attrs["label"] = f"<<i>{markup(str(attrs['label']), self.size * 0.8)}</i>>"
-            self.emit(f"  {tail} -> {head} {_attrs(**attrs)}")
+            self.emit(f"  {tail} -> {head} {_attrs(attrs)}")
 
     def shared_links(self, ids: dict[str, str]) -> None:
         """A dashed, arrowless line between boxes of one module: they share weights.
@@ -342,11 +342,11 @@ class Compiler:
                     "label": "<<i>shared</i>>", "fontsize": f"{self.size * 0.75:.1f}"}
                 if self.connected(a.key, b.key):
                     attrs["constraint"] = "false"
-                    self.emit(f"  {ids[a.key]}:box -> {ids[b.key]}:box {_attrs(**attrs)}")
+                    self.emit(f"  {ids[a.key]}:box -> {ids[b.key]}:box {_attrs(attrs)}")
                 else:
                     self.emit(f"  {{rank=same; {ids[a.key]}; {ids[b.key]}}}")
                     self.emit(f"  {ids[a.key]}:box:{p['right']} -> {ids[b.key]}:box:{p['left']} "
-                              f"{_attrs(**attrs)}")
+                              f"{_attrs(attrs)}")
 
     def connected(self, a: str, b: str) -> bool:
         """Whether data flows from one element to the other (either way)."""
