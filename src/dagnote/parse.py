@@ -48,6 +48,11 @@ _SIMPLE = re.compile(
 )
 
 
+# builds a NamedTuple (Token, Pos, Item, Hop) from a tuple of all its fields, without the
+# Python-level constructor, which costs several times more in the hot paths
+_new = tuple.__new__
+
+
 class ParseError(Exception):
     def __init__(self, message: str, column: int, code: str = "syntax") -> None:
         super().__init__(message)
@@ -115,15 +120,15 @@ def tokenize(line: str) -> list[Token]:
             if group == "word":
                 if end < n and line[end] == "(" and line[end - 1].isalnum():  # N(0, 1)
                     close = _closing(line, end, "(", ")")
-                    tokens.append(Token("call", line[start : close + 1], start + 1))
+                    tokens.append(_new(Token, ("call", line[start : close + 1], start + 1)))
                     i = close + 1
                     continue
-                tokens.append(Token("word", simple.group(group), start + 1))
+                tokens.append(_new(Token, ("word", simple.group(group), start + 1)))
             elif group == "bracket" or group == "paren":
-                tokens.append(Token(group, simple.group(group), start))
+                tokens.append(_new(Token, (group, simple.group(group), start)))
             else:
                 text = simple.group(group)
-                tokens.append(Token("arrow" if group == "arrow" else text, text, start + 1))
+                tokens.append(_new(Token, ("arrow" if group == "arrow" else text, text, start + 1)))
             i = end
             continue
         while line[i].isspace():  # i < n: the line ends with no space
@@ -170,7 +175,7 @@ def tokenize(line: str) -> list[Token]:
             if i < n and line[i] == "(" and text and text[-1].isalnum():
                 end = _closing(line, i, "(", ")")
                 kind, text, i = "call", line[start : end + 1], end + 1
-        tokens.append(Token(kind, text, start + 1))
+        tokens.append(_new(Token, (kind, text, start + 1)))
     return tokens
 
 
@@ -272,7 +277,7 @@ class LineParser:
         if got is None:
             raise ParseError(f"expected a name, found '{tok.text}'", tok.column)
         name, _ = got
-        return Item("value", name, name, Pos(self.line, column), star=star)
+        return _new(Item, ("value", name, name, _new(Pos, (self.line, column)), star, 1, False))
 
     def module(self, tok: Token) -> Item:
         body = tok.text.strip()
@@ -297,7 +302,8 @@ class LineParser:
         ident, label = self.ident_and_label(ident_label, column)
         if "*" in label and not label.startswith('"'):
             raise ParseError("'*' goes at the end of a module name, as in [f*]", column)
-        return Item("module", ident, label, Pos(self.line, column), star=star, instance=instance)
+        return _new(Item, ("module", ident, label, _new(Pos, (self.line, column)), star, instance,
+                           False))
 
     def operator(self, tok: Token) -> Item:
         body = tok.text.strip()
@@ -380,7 +386,7 @@ class LineParser:
         tokens = self.tokens
         while self.i < self.n and (tok := tokens[self.i]).kind == "arrow":
             self.i += 1
-            hops.append(Hop(ARROWS[tok.text], Pos(self.line, tok.column)))  # type: ignore[arg-type]
+            hops.append(_new(Hop, (ARROWS[tok.text], _new(Pos, (self.line, tok.column)), None)))
             groups.append(self.group())
         if not hops:
             tok = self.peek()
@@ -393,7 +399,7 @@ class LineParser:
                 )
             raise ParseError(f"expected '->', '~' or ',', found '{tok.text}'", tok.column)
         if self.i == self.n:  # most lines: nothing after the last element
-            return Chain(tuple(groups), tuple(hops), None, Pos(self.line, start.column))
+            return Chain(tuple(groups), tuple(hops), None, _new(Pos, (self.line, start.column)))
         side = None
         tok = self.peek()
         if tok is not None and tok.kind == ":":
