@@ -225,9 +225,20 @@ class RenderJob:
         limit = BATCH_SIZE if engine is None or engine.name == engines.EMBEDDED else (
             SYSTEM_BATCH_SIZE)
         size = batch_size(len(todo), cores, limit)
+        workers = min(cores, -(-len(todo) // size))  # at most one per expected batch
         pool: ThreadPoolExecutor | None = None
         ready: list[tuple[int, Compiled]] = []
         drawn: dict[str, int] = {}  # identical diagrams render once
+
+        def submit() -> None:
+            nonlocal pool
+            assert engine is not None
+            if pool is None:
+                pool = ThreadPoolExecutor(max_workers=workers,
+                                          thread_name_prefix="dagnote-engine")
+            self._submit(pool, ready, engine)
+            ready.clear()
+
         try:
             for i in todo:
                 source = self.sources[i]
@@ -247,16 +258,9 @@ class RenderJob:
                     continue
                 ready.append((i, c))
                 if len(ready) == size:
-                    if pool is None:
-                        pool = ThreadPoolExecutor(max_workers=cores,
-                                                  thread_name_prefix="dagnote-engine")
-                    self._submit(pool, ready, engine)
-                    ready = []
+                    submit()
             if ready:
-                assert engine is not None
-                if pool is None:
-                    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dagnote-engine")
-                self._submit(pool, ready, engine)
+                submit()
         finally:
             if pool is not None:
                 pool.shutdown(wait=False)  # the threads end with their last batch
