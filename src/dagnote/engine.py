@@ -153,15 +153,14 @@ def split_svgs(data: bytes, expected: int) -> list[bytes]:
     return parts
 
 
-def run(engine: Engine, dots: Sequence[str | bytes], fmt: str,
-        timeout: float) -> list[bytes]:
-    """Lay out ``dots`` (text, or UTF-8 bytes) in one process; one output per graph
-    (SVG can be batched)."""
+def run(engine: Engine, dots: Sequence[bytes], fmt: str, timeout: float) -> list[bytes]:
+    """Lay out ``dots`` (UTF-8 DOT) in one process; one output per graph (SVG can be
+    batched)."""
     if fmt not in engine.formats:
         raise EngineError(f"engine '{engine.name}' cannot write {fmt}")
     if fmt != "svg" and len(dots) != 1:
         return [run(engine, [d], fmt, timeout)[0] for d in dots]
-    data = b"".join(d if isinstance(d, bytes) else d.encode("utf-8") for d in dots)
+    data = b"".join(dots)
     proc = _run_bounded([engine.path, f"-T{fmt}"], data, timeout, engine.name)
     if proc.returncode != 0:
         err = proc.stderr.decode("utf-8", "replace").strip().splitlines()

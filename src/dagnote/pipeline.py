@@ -398,13 +398,6 @@ def batch_size(count: int, workers: int, limit: int = BATCH_SIZE) -> int:
     return min(limit, max(MIN_BATCH, -(-count // max(1, workers))))
 
 
-def batches(count: int, workers: int, limit: int = BATCH_SIZE) -> list[range]:
-    """Split ``count`` graphs into engine runs of :func:`batch_size` graphs."""
-    if count <= 0:
-        return []
-    size = batch_size(count, workers, limit)
-    return [range(i, min(i + size, count)) for i in range(0, count, size)]
-
 
 def _finish(drawing: _Drawing, key: str, out: bytes | str, fmt: str,
             options: RenderOptions) -> bytes | str:
