@@ -203,7 +203,13 @@ def checked(run: Run, what: str) -> Run:
 
 def cache_entries(directory: Path) -> set[str]:
     """Rendered diagrams in a dagnote cache directory."""
-    return {p.stem for p in directory.glob("*/*.bin")} if directory.is_dir() else set()
+    from dagnote import Cache
+
+    cache = Cache(directory)
+    try:
+        return set(cache.keys())
+    finally:
+        cache.close()
 
 
 def count_svgs(out: Path) -> int:

@@ -1,10 +1,12 @@
 """A content-addressed render cache shared by every host and builder.
 
 The key is a sha256 over the normalised source, the render options, the engine's name and
-version and this package's code (version and source files). Entries are written
-atomically (temporary file, then ``os.replace``) and carry a checksum, so a truncated or
-corrupted entry is a miss, never a broken figure; concurrent builds on one directory are
-safe.
+version and this package's code (version and source files). Entries live in one SQLite
+database per cache directory (``cache.sqlite3``): creating one file per entry cost
+0.5-2 ms of kernel time each on ext4 here (a third of a second for a 200-diagram build),
+an SQLite row about 0.15 ms. Each write is one transaction, and each entry carries a
+checksum, so a damaged entry or database is a miss, never a broken figure; concurrent
+builds on one directory are safe (write-ahead log, busy timeout).
 """
 
 from __future__ import annotations
@@ -14,14 +16,23 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
+import re
+import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .options import RenderOptions
 
-MAGIC = b"dagnote-cache-1 "
+if TYPE_CHECKING:  # sqlite3 is imported when a cache is first used: a no-change
+    import sqlite3  # rebuild, which looks nothing up, does not pay for it
+
+DATABASE = "cache.sqlite3"
+#: How long a build waits for another build's write before counting a miss or write error.
+BUSY_TIMEOUT_MS = 10_000
+#: Entries of the file-per-entry layout used before the database (removed by prune()).
+_LEGACY_ENTRY = re.compile(r"[0-9a-f]{2}/(?:[0-9a-f]{64}\.bin|\.tmp-.*\.part)")
 
 
 def normalise(source: str) -> str:
@@ -56,7 +67,14 @@ def cache_key(source: str, options: RenderOptions, engine_name: str, engine_vers
 
 
 class Cache:
-    """A directory of rendered images keyed by :func:`cache_key`."""
+    """Rendered images keyed by :func:`cache_key`, in ``directory/cache.sqlite3``.
+
+    Every failure of the database (missing, unreadable, damaged, locked too long, on a
+    read-only disk) is a miss or a counted write error: the cache can cost a build time,
+    never a figure. One object may be used from several threads (a build reads on its
+    main thread while a writer thread stores) and survives ``fork`` (a forked worker
+    opens its own connection).
+    """
 
     def __init__(self, directory: str | os.PathLike[str]) -> None:
         self.directory = Path(directory)
@@ -64,63 +82,156 @@ class Cache:
         self.misses = 0
         self.used: set[str] = set()
         self.write_errors = 0  # entries that could not be stored
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
 
-    def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.bin"
+    @property
+    def path(self) -> Path:
+        return self.directory / DATABASE
+
+    def _connect(self, create: bool) -> sqlite3.Connection | None:
+        """The open database (call with the lock held); None when there is none to read."""
+        if self._db is not None and self._pid == os.getpid():
+            return self._db
+        self._db = None  # a connection inherited through fork is never used
+        if not create and not self.path.is_file():
+            return None
+        if create:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        self._db, self._pid = self._open(), os.getpid()
+        return self._db
+
+    def _reset(self) -> None:
+        """Remove a database that SQLite reports damaged (call with the lock held): its
+        entries are lost either way, and the next write starts a healthy one."""
+        import sqlite3
+
+        if self._db is not None and self._pid == os.getpid():
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+        self._db = None
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                os.unlink(f"{self.path}{suffix}")
+
+    def _open(self) -> sqlite3.Connection:
+        import sqlite3
+
+        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,
+                             isolation_level=None, check_same_thread=False)
+        try:
+            # WAL: readers never wait for a writer; NORMAL: a commit appends to the log
+            # without fsync (a cache may lose its newest entries in a power cut, no more)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, "
+                       "checksum TEXT NOT NULL, data BLOB NOT NULL)")
+        except BaseException:
+            db.close()
+            raise
+        return db
 
     def get(self, key: str) -> bytes | None:
+        import sqlite3
+
         self.used.add(key)
-        path = self._path(key)
         try:
-            data = path.read_bytes()
-        except OSError:
+            with self._lock:
+                db = self._connect(create=False)
+                row = None if db is None else db.execute(
+                    "SELECT checksum, data FROM entries WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            row = None
+        if row is None:
             self.misses += 1
             return None
-        header, _, body = data.partition(b"\n")
-        if header != MAGIC + hashlib.sha256(body).hexdigest().encode("ascii"):
-            with contextlib.suppress(OSError):
-                path.unlink()
+        checksum, data = row
+        if not isinstance(data, bytes) or checksum != hashlib.sha256(data).hexdigest():
+            self._delete(key)
             self.misses += 1
             return None
         self.hits += 1
-        return body
+        return data
 
     def put(self, key: str, data: bytes) -> None:
         """Store an entry; a cache that cannot be written (full disk, read-only, a file in
-        the way) costs the next build time, never this build its figure, so OSError is
+        the way) costs the next build time, never this build its figure, so errors are
         counted in ``write_errors`` and not raised."""
+        import sqlite3
+
         self.used.add(key)
-        path = self._path(key)
-        blob = MAGIC + hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
-        except OSError:
-            self.write_errors += 1
-            return
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(blob)
-            os.replace(tmp, path)
-        except BaseException as exc:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            if not isinstance(exc, OSError):
-                raise
-            self.write_errors += 1
+        checksum = hashlib.sha256(data).hexdigest()
+        with self._lock:
+            for attempt in (1, 2):
+                try:
+                    db = self._connect(create=True)
+                    assert db is not None
+                    db.execute("INSERT OR REPLACE INTO entries (key, checksum, data) "
+                               "VALUES (?, ?, ?)", (key, checksum, data))
+                    return
+                except sqlite3.OperationalError:
+                    break  # locked too long, read-only, disk full: not damage
+                except sqlite3.DatabaseError:
+                    if attempt == 2:
+                        break
+                    self._reset()  # not a database, or a damaged one
+                except OSError:
+                    break
+        self.write_errors += 1
+
+    def _delete(self, key: str) -> None:
+        import sqlite3
+
+        with contextlib.suppress(sqlite3.Error), self._lock:
+            db = self._connect(create=False)
+            if db is not None:
+                db.execute("DELETE FROM entries WHERE key = ?", (key,))
 
     def keys(self) -> Iterable[str]:
-        if not self.directory.is_dir():
+        import sqlite3
+
+        try:
+            with self._lock:
+                db = self._connect(create=False)
+                return [] if db is None else [
+                    k for (k,) in db.execute("SELECT key FROM entries")]
+        except sqlite3.Error:
             return []
-        return [p.stem for p in self.directory.glob("*/*.bin")]
 
     def prune(self, keep: Iterable[str] | None = None) -> int:
-        """Delete entries not in ``keep`` (default: those used by this Cache object)."""
+        """Delete entries not in ``keep`` (default: those used by this Cache object), and
+        any entry files of the earlier file-per-entry layout."""
+        import sqlite3
+
         wanted = set(self.used if keep is None else keep)
         removed = 0
-        for key in list(self.keys()):
-            if key not in wanted:
+        for path in self.directory.glob("??/*"):
+            rel = path.relative_to(self.directory).as_posix()
+            if _LEGACY_ENTRY.fullmatch(rel):
                 with contextlib.suppress(OSError):
-                    self._path(key).unlink()
-                    removed += 1
+                    path.unlink()
+                    with contextlib.suppress(OSError):
+                        path.parent.rmdir()  # only when it is empty
+        try:
+            with self._lock:
+                db = self._connect(create=False)
+                if db is None:
+                    return 0
+                with db:
+                    db.execute("BEGIN IMMEDIATE")
+                    stale = [k for (k,) in db.execute("SELECT key FROM entries")
+                             if k not in wanted]
+                    db.executemany("DELETE FROM entries WHERE key = ?",
+                                   [(k,) for k in stale])
+                removed = len(stale)
+        except sqlite3.Error:
+            return 0
         return removed
+
+    def close(self) -> None:
+        """Close the database (it is also closed when the object is collected)."""
+        with self._lock:
+            if self._db is not None and self._pid == os.getpid():
+                self._db.close()
+            self._db = None

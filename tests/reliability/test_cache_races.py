@@ -8,64 +8,120 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 import dagnote
 from dagnote import Cache
+from dagnote.cache import DATABASE
 
 SEED = Path(__file__).resolve().parents[2] / "examples" / "seed"
 GOOD = "x ~ X\nx -> [f*] -> y\ny, x -> (ce) -> loss\nmin loss\n"
 
 
-def entries(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.glob("*/*.bin"))
+def stored(directory: Path) -> dict[str, tuple[str, bytes]]:
+    """Every entry's checksum and data, read with SQLite directly."""
+    db = sqlite3.connect(directory / DATABASE)
+    try:
+        return {k: (c, d) for k, c, d in db.execute("SELECT key, checksum, data FROM entries")}
+    finally:
+        db.close()
+
+
+def rewrite(directory: Path, change: Callable[[str, bytes], tuple[str, bytes]]) -> None:
+    db = sqlite3.connect(directory / DATABASE)
+    with db:
+        for key, (checksum, data) in stored(directory).items():
+            db.execute("UPDATE entries SET checksum = ?, data = ? WHERE key = ?",
+                       (*change(checksum, data), key))
+    db.close()
 
 
 def leftovers(directory: Path) -> list[Path]:
-    """Temporary or partial files a build left behind."""
+    """Anything but the database and its write-ahead log (no temporary or partial files)."""
     return [p for p in directory.rglob("*")
-            if p.is_file() and (p.name.startswith(".tmp-") or p.suffix == ".part")]
+            if p.is_file() and not p.name.startswith(DATABASE) and "engines" not in p.parts]
 
 
-def first_render(tmp_path: Path) -> tuple[bytes, Path]:
+def first_render(tmp_path: Path) -> bytes:
     cache_dir = tmp_path / "cache"
-    [rendered] = dagnote.render_many([GOOD], cache=Cache(cache_dir))
+    cache = Cache(cache_dir)
+    [rendered] = dagnote.render_many([GOOD], cache=cache)
+    cache.close()  # the damage below happens between builds
     assert rendered.output is not None and not rendered.from_cache
-    [entry] = entries(cache_dir)
-    return rendered.output, entry
+    assert len(stored(cache_dir)) == 1
+    return rendered.output
 
 
-DAMAGE = {
-    "truncated": lambda data: data[: len(data) // 2],
-    "empty": lambda data: b"",
-    "flipped byte": lambda data: data[:-10] + bytes([data[-10] ^ 0x55]) + data[-9:],
-    "bad header": lambda data: b"garbage" + data[7:],
-    "no newline": lambda data: data.replace(b"\n", b" "),
+def flip(data: bytes) -> bytes:
+    return data[:-10] + bytes([data[-10] ^ 0x55]) + data[-9:]
+
+
+#: damage to one entry (its checksum no longer holds)
+ENTRY_DAMAGE: dict[str, Callable[[str, bytes], tuple[str, bytes]]] = {
+    "truncated": lambda c, d: (c, d[: len(d) // 2]),
+    "empty": lambda c, d: (c, b""),
+    "flipped byte": lambda c, d: (c, flip(d)),
+    "wrong checksum": lambda c, d: ("0" * 64, d),
+}
+
+#: damage to the database file itself
+FILE_DAMAGE: dict[str, Callable[[bytes], bytes]] = {
+    "truncated file": lambda data: data[: len(data) // 2],
+    "empty file": lambda data: b"",
+    "garbage header": lambda data: b"garbage" + data[7:],
+    "not a database": lambda data: b"<svg>not sqlite</svg>" * 100,
 }
 
 
-@pytest.mark.parametrize("damage", sorted(DAMAGE))
-def test_damaged_entry_is_rendered_again(tmp_path: Path, damage: str) -> None:
-    output, entry = first_render(tmp_path)
-    entry.write_bytes(DAMAGE[damage](entry.read_bytes()))
+def close_log(directory: Path) -> None:
+    """Fold the write-ahead log into the database file, so damage to the file is damage."""
+    db = sqlite3.connect(directory / DATABASE)
+    busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    db.close()
+    assert busy == 0
+
+
+def assert_healed(tmp_path: Path, output: bytes) -> None:
     [again] = dagnote.render_many([GOOD], cache=Cache(tmp_path / "cache"))
     assert not again.from_cache, "a damaged entry must be a miss"
     assert again.output == output
-    # and the entry is healthy again: the next build is a hit with the same image
+    # and the cache is healthy again: the next build is a hit with the same image
     [third] = dagnote.render_many([GOOD], cache=Cache(tmp_path / "cache"))
     assert third.from_cache and third.output == output
 
 
-def test_entry_replaced_by_a_directory_is_a_miss(tmp_path: Path) -> None:
-    output, entry = first_render(tmp_path)
-    entry.unlink()
-    entry.mkdir()
-    [again] = dagnote.render_many([GOOD], cache=Cache(tmp_path / "cache"))
-    assert again.output == output  # rendered even though the entry cannot be replaced
+@pytest.mark.parametrize("damage", sorted(ENTRY_DAMAGE))
+def test_damaged_entry_is_rendered_again(tmp_path: Path, damage: str) -> None:
+    output = first_render(tmp_path)
+    rewrite(tmp_path / "cache", ENTRY_DAMAGE[damage])
+    assert_healed(tmp_path, output)
+
+
+@pytest.mark.parametrize("damage", sorted(FILE_DAMAGE))
+def test_damaged_database_is_rendered_again(tmp_path: Path, damage: str) -> None:
+    output = first_render(tmp_path)
+    close_log(tmp_path / "cache")
+    path = tmp_path / "cache" / DATABASE
+    path.write_bytes(FILE_DAMAGE[damage](path.read_bytes()))
+    assert_healed(tmp_path, output)
+
+
+def test_database_replaced_by_a_directory_still_renders(tmp_path: Path) -> None:
+    output = first_render(tmp_path)
+    close_log(tmp_path / "cache")
+    path = tmp_path / "cache" / DATABASE
+    path.unlink()
+    path.mkdir()
+    cache = Cache(tmp_path / "cache")
+    [again] = dagnote.render_many([GOOD], cache=cache)
+    assert again.output == output  # rendered even though the cache cannot be written
+    assert cache.write_errors == 1
 
 
 def test_unwritable_cache_still_renders(tmp_path: Path) -> None:
@@ -76,6 +132,36 @@ def test_unwritable_cache_still_renders(tmp_path: Path) -> None:
     [rendered] = dagnote.render_many([GOOD], cache=cache)
     assert rendered.output is not None
     assert cache.write_errors == 1
+
+
+def test_entries_of_the_file_per_entry_layout_are_pruned(tmp_path: Path) -> None:
+    """Caches written before the database held one file per entry: prune() removes them
+    (and nothing else in the directory)."""
+    cache_dir = tmp_path / "cache"
+    old = cache_dir / "ab" / f"ab{'0' * 62}.bin"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"dagnote-cache-1 old entry")
+    partial = cache_dir / "ab" / ".tmp-x1y2.part"
+    partial.write_bytes(b"")
+    mine = cache_dir / "ab" / "notes.txt"
+    mine.write_text("not a cache entry")
+    cache = Cache(cache_dir)
+    dagnote.render_many([GOOD], cache=cache)
+    assert cache.prune() == 0  # the one entry was used
+    assert not old.exists() and not partial.exists()
+    assert mine.exists()
+    assert len(stored(cache_dir)) == 1
+
+
+def test_prune_removes_what_a_build_did_not_use(tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    dagnote.render_many([GOOD, GOOD.replace("f*", "g*")], cache=Cache(cache_dir))
+    cache = Cache(cache_dir)
+    dagnote.render_many([GOOD], cache=cache)
+    assert cache.prune() == 1
+    assert len(stored(cache_dir)) == 1
+    [again] = dagnote.render_many([GOOD], cache=Cache(cache_dir))
+    assert again.from_cache
 
 
 BUILD = """
@@ -125,12 +211,11 @@ def test_four_parallel_builds_agree_and_leave_no_partial_files(tmp_path: Path) -
 
     assert not leftovers(cache_dir)
     cache = Cache(cache_dir)
-    stored = entries(cache_dir)
-    assert len(stored) == len(set(sources))
-    for path in stored:  # every entry is complete: its checksum holds
-        header, _, body = path.read_bytes().partition(b"\n")
-        assert header.endswith(hashlib.sha256(body).hexdigest().encode())
-        assert cache.get(path.stem) is not None
+    entries = stored(cache_dir)
+    assert len(entries) == len(set(sources))
+    for key, (checksum, data) in entries.items():  # every entry is complete
+        assert checksum == hashlib.sha256(data).hexdigest()
+        assert cache.get(key) == data
 
     warm = run_builds(4, sources_file, cache_dir)  # and a warm round gives the same images
     assert warm == cold
