@@ -441,10 +441,17 @@ def summarise(results: dict[str, Series], engine: str, counts: dict[str, int],
         return results[name].cpu_s if cpu else results[name].seconds
 
     def vs(a: str, b: str) -> dict[str, float]:
+        # the two builds of a round run back to back, so the median of per-round ratios
+        # cancels the machine's drift between rounds (reported beside, never instead)
+        pairs = list(zip(results[a].runs, results[b].runs, strict=True))
         return {"ratio": round(med(a) / med(b), 3), "above_s": round(med(a) - med(b), 3),
                 "seconds": round(med(a), 3), "baseline_s": round(med(b), 3),
                 "cpu_ratio": round(med(a, True) / med(b, True), 3),
-                "cpu_above_s": round(med(a, True) - med(b, True), 3)}
+                "cpu_above_s": round(med(a, True) - med(b, True), 3),
+                "paired_ratio": round(statistics.median(x.seconds / y.seconds
+                                                        for x, y in pairs), 3),
+                "paired_above_s": round(statistics.median(x.seconds - y.seconds
+                                                          for x, y in pairs), 3)}
 
     if results:
         r = results

@@ -18,6 +18,7 @@ import json
 import os
 import re
 import threading
+import weakref
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -66,14 +67,32 @@ def cache_key(source: str, options: RenderOptions, engine_name: str, engine_vers
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+#: Every open Cache, so that a forked child can drop what it inherited.
+_OPEN: weakref.WeakSet[Cache] = weakref.WeakSet()
+#: Connections a forked child inherited: kept, never used and never closed (closing a
+#: copy of the parent's connection could checkpoint and remove the parent's log).
+_INHERITED: list[object] = []
+
+
+def _after_fork_in_child() -> None:
+    for cache in list(_OPEN):
+        cache._lock = threading.Lock()  # a writer thread may have held it at the fork
+        if cache._db is not None:
+            _INHERITED.append(cache._db)
+            cache._db = None
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 class Cache:
     """Rendered images keyed by :func:`cache_key`, in ``directory/cache.sqlite3``.
 
     Every failure of the database (missing, unreadable, damaged, locked too long, on a
     read-only disk) is a miss or a counted write error: the cache can cost a build time,
     never a figure. One object may be used from several threads (a build reads on its
-    main thread while a writer thread stores) and survives ``fork`` (a forked worker
-    opens its own connection).
+    main thread while a writer thread stores) and survives ``fork`` (a forked worker,
+    as in ``sphinx-build -j``, opens its own connection).
     """
 
     def __init__(self, directory: str | os.PathLike[str]) -> None:
@@ -84,7 +103,7 @@ class Cache:
         self.write_errors = 0  # entries that could not be stored
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
-        self._pid = 0
+        _OPEN.add(self)
 
     @property
     def path(self) -> Path:
@@ -92,14 +111,13 @@ class Cache:
 
     def _connect(self, create: bool) -> sqlite3.Connection | None:
         """The open database (call with the lock held); None when there is none to read."""
-        if self._db is not None and self._pid == os.getpid():
+        if self._db is not None:
             return self._db
-        self._db = None  # a connection inherited through fork is never used
         if not create and not self.path.is_file():
             return None
         if create:
             self.directory.mkdir(parents=True, exist_ok=True)
-        self._db, self._pid = self._open(), os.getpid()
+        self._db = self._open()
         return self._db
 
     def _reset(self) -> None:
@@ -107,7 +125,7 @@ class Cache:
         entries are lost either way, and the next write starts a healthy one."""
         import sqlite3
 
-        if self._db is not None and self._pid == os.getpid():
+        if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
         self._db = None
@@ -235,6 +253,6 @@ class Cache:
     def close(self) -> None:
         """Close the database (it is also closed when the object is collected)."""
         with self._lock:
-            if self._db is not None and self._pid == os.getpid():
+            if self._db is not None:
                 self._db.close()
             self._db = None

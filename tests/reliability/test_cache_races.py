@@ -220,3 +220,29 @@ def test_four_parallel_builds_agree_and_leave_no_partial_files(tmp_path: Path) -
     warm = run_builds(4, sources_file, cache_dir)  # and a warm round gives the same images
     assert warm == cold
     assert not leftovers(cache_dir)
+
+
+def test_a_forked_worker_uses_its_own_connection(tmp_path: Path) -> None:
+    """``sphinx-build -j`` forks writers while the cache is open and a writer thread may
+    be storing: the child must neither wait on the parent's lock nor use its connection."""
+    import os
+    import signal
+
+    cache = Cache(tmp_path / "cache")
+    cache.put("a" * 64, b"from the parent")
+    assert cache.get("a" * 64) == b"from the parent"  # the connection is open
+    with cache._lock:  # as if a writer thread were storing at the moment of the fork
+        pid = os.fork()
+        if pid == 0:  # the child: answer by exit status, never return into pytest
+            code = 3
+            try:
+                signal.alarm(20)  # a child stuck on an inherited lock fails, not hangs
+                seen = cache.get("a" * 64)
+                cache.put("b" * 64, b"from the child")
+                code = 0 if seen == b"from the parent" and not cache.write_errors else 1
+            finally:
+                os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert cache.get("b" * 64) == b"from the child"  # the parent's connection still works
+    assert cache.get("a" * 64) == b"from the parent"
