@@ -531,8 +531,26 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+def precompile() -> None:
+    """Byte-compile dagnote's three packages, as installing them does.
+
+    Run from a checkout with ``PYTHONDONTWRITEBYTECODE`` set (as some shells and CI
+    images do), every build would compile their source anew: ~50 ms in a cold build and
+    ~15 ms in a warm one that an installed package never pays, while the floor's Sphinx and
+    MkDocs are installed and compiled.
+    """
+    import compileall
+
+    import mkdocs_dagnote
+    import sphinx_dagnote
+
+    for pkg in (dagnote, sphinx_dagnote, mkdocs_dagnote):
+        compileall.compile_dir(Path(pkg.__file__).parent, quiet=1)
+
+
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     args = parse_args(argv)
+    precompile()
     if args.quick:
         args.diagrams, args.pages, args.repeats = 30, 3, 1
 
