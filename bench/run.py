@@ -168,19 +168,34 @@ class Run:
     stderr: str
 
 
+#: Starts one build and reports it: a child's max RSS from wait4 includes the RSS of the
+#: process that forked it, so builds are forked from this small launcher (``python -S``,
+#: ~8 MiB), not from the benchmark process (which holds drawings and, after imports, more
+#: than a small build's own peak).
+_LAUNCHER = """
+import json, os, sys, time
+start = time.perf_counter()
+out = [(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)]
+pid = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ, file_actions=out)
+_, status, usage = os.wait4(pid, 0)
+seconds = time.perf_counter() - start
+print(json.dumps([seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss,
+                  os.waitstatus_to_exitcode(status)]))
+"""
+
+
 def run_build(argv: Sequence[str], cwd: Path) -> Run:
-    """Run one build process and measure it (wait4 gives this child's own max RSS)."""
+    """Run one build process and measure it: wall seconds, CPU of the build and every
+    descendant it waited for (engine runs), its own max RSS, exit status and stderr."""
     with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(list(argv), cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        proc = subprocess.run([sys.executable, "-S", "-c", _LAUNCHER, *argv], cwd=cwd,
+                              stdout=subprocess.PIPE, stderr=err, check=False)
         err.seek(0)
         text = err.read().decode("utf-8", "replace")
-    # wait4's usage covers the child and every descendant it waited for (engine runs)
-    cpu = usage.ru_utime + usage.ru_stime
-    return Run(seconds, cpu, usage.ru_maxrss / 1024, proc.returncode, text)
+    if proc.returncode != 0:
+        return Run(0.0, 0.0, 0.0, proc.returncode, text)
+    seconds, cpu, rss_kib, status = json.loads(proc.stdout)
+    return Run(seconds, cpu, rss_kib / 1024, status, text)
 
 
 def sphinx_argv(src: Path, out: Path) -> list[str]:
@@ -537,15 +552,16 @@ def precompile() -> None:
     Run from a checkout with ``PYTHONDONTWRITEBYTECODE`` set (as some shells and CI
     images do), every build would compile their source anew: ~50 ms in a cold build and
     ~15 ms in a warm one that an installed package never pays, while the floor's Sphinx and
-    MkDocs are installed and compiled.
+    MkDocs are installed and compiled. The packages are found without importing them: this
+    process stays as small as before (a forked build's max RSS can include its parent's).
     """
     import compileall
+    import importlib.util
 
-    import mkdocs_dagnote
-    import sphinx_dagnote
-
-    for pkg in (dagnote, sphinx_dagnote, mkdocs_dagnote):
-        compileall.compile_dir(Path(pkg.__file__).parent, quiet=1)
+    for name in ("dagnote", "sphinx_dagnote", "mkdocs_dagnote"):
+        spec = importlib.util.find_spec(name)
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            compileall.compile_dir(folder, quiet=1)
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
