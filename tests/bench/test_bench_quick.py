@@ -94,3 +94,18 @@ def test_summary_of_build_series_has_every_required_key() -> None:
         assert {"ratio", "above_s"} <= set(out[key])
     assert set(out["targets"]) >= {"cold_vs_graphviz", "warm_vs_floor", "edit_rendered"}
     json.dumps(out)
+
+
+def test_a_build_is_measured_apart_from_the_benchmark_process(tmp_path: Path) -> None:
+    """A child's max RSS from wait4 includes its parent's RSS at the fork: a build
+    started from a large benchmark process must still report only its own peak."""
+    ballast = bytearray(200 * 1024 * 1024)  # the benchmark process, grown
+    ballast[::4096] = b"x" * len(ballast[::4096])  # touched, so it is resident
+    script = "import sys; print('to the void'); sys.stderr.write('kept'); b = bytearray(2**25)"
+    run = bench.run_build([sys.executable, "-c", script], tmp_path)
+    assert run.status == 0 and run.stderr == "kept"
+    assert 32 <= run.rss_mb < 120, run.rss_mb  # its own 32 MiB and an interpreter, not 200
+    assert run.seconds > 0 and run.cpu_s > 0
+    failed = bench.run_build([sys.executable, "-c", "raise SystemExit(3)"], tmp_path)
+    assert failed.status == 3
+    del ballast
