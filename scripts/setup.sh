@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
 # Set up a development environment: a virtualenv in .venv with dagnote and its test extras,
 # plus (when run as root on Debian/Ubuntu) the system packages the full test suite uses:
-# Graphviz `dot` (second engine), rsvg-convert (PDF/PNG checks) and Chromium (browser tests).
+# rsvg-convert (PNG/PDF output and checks) and Chromium (browser tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   want=""
-  command -v dot >/dev/null 2>&1 || want="$want graphviz"
   command -v rsvg-convert >/dev/null 2>&1 || want="$want librsvg2-bin"
   command -v chromium >/dev/null 2>&1 || want="$want chromium"
   if [ -n "$want" ]; then

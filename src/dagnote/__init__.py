@@ -2,7 +2,7 @@
 
 Hosts import only from here; see notes/CONTRACT.md for the contract. The names load on
 first use (PEP 562), so a docs build that draws nothing (a warm rebuild) pays for none
-of the parser, engine or XML modules.
+of the parser, layout or XML modules.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ _EXPORTS = {
     "Diagnostic": "diagnostics",
     "DiagramError": "diagnostics",
     "EngineError": "diagnostics",
-    "engine_runs": "engine",
+    "engine_runs": "pipeline",
     "RenderOptions": "options",
     "for_page": "page",
     "root_id": "page",
@@ -37,10 +37,9 @@ _EXPORTS = {
 if TYPE_CHECKING:
     from .cache import Cache
     from .diagnostics import DagnoteError, Diagnostic, DiagramError, EngineError
-    from .engine import engine_runs
     from .options import RenderOptions
     from .page import for_page, root_id
-    from .pipeline import RenderJob, check, render, render_many, start_render
+    from .pipeline import RenderJob, check, engine_runs, render, render_many, start_render
     from .result import Checked, ObjectiveSummary, Rendered, Summary
 
 

@@ -99,18 +99,16 @@ def check(files: tuple[str, ...], root: str | None) -> None:
               help="Directory for the images.")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="svg",
               show_default=True)
-@click.option("--engine", default="graphviz-pure", show_default=True,
-              help="graphviz-pure (embedded), dot (system Graphviz) or a path.")
 @click.option("--direction", type=click.Choice(DIRECTIONS), default=None,
               help="Override the diagrams' direction.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
               help="Reuse renders across runs.")
 @click.option("--timeout", type=float, default=30.0, show_default=True)
 @_ROOT
-def render(files: tuple[str, ...], outdir: str, fmt: str, engine: str, direction: str | None,
+def render(files: tuple[str, ...], outdir: str, fmt: str, direction: str | None,
            cache_dir: str | None, timeout: float, root: str | None) -> None:
     """Render every diagram in FILES into OUTDIR (NAME.svg, or NAME-2.svg for later blocks)."""
-    options = RenderOptions(engine=engine, format=fmt, direction=direction,  # type: ignore[arg-type]
+    options = RenderOptions(format=fmt, direction=direction,  # type: ignore[arg-type]
                             timeout=timeout)
     blocks = _blocks(files, root)
     cache = Cache(cache_dir) if cache_dir else None

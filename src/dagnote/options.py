@@ -14,13 +14,10 @@ DIRECTIONS: tuple[str, ...] = ("TB", "LR", "BT", "RL")
 class RenderOptions:
     """How to turn a diagram into an image.
 
-    ``engine`` is ``"graphviz-pure"`` (embedded, the default), ``"dot"`` (system
-    Graphviz) or a path to a dot-compatible executable.
     ``direction`` overrides the diagram's own ``direction`` statement when set;
     ``default_direction`` applies only to diagrams without one (a site-wide default).
     """
 
-    engine: str = "graphviz-pure"
     format: Format = "svg"
     direction: str | None = None
     default_direction: str | None = None

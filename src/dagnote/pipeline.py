@@ -1,4 +1,4 @@
-"""One render path for every host: check, cache lookup, batched engine runs, SVG post-process.
+"""One render path for every host: check, cache lookup, batched ELK layouts, SVG drawing.
 
 Performance notes (see bench/README.md):
 
@@ -7,10 +7,12 @@ Performance notes (see bench/README.md):
   row and a hash, tens of microseconds);
 * :func:`check` and :func:`render_many` share a small memo of compiled diagrams, so a host
   that checks at read time and renders later (Sphinx) parses each diagram once;
-* misses are compiled, laid out and post-processed in a pipeline: each batch of graphs goes
-  to an engine process as soon as its DOT is ready, up to one engine process per core,
-  while this thread prepares the next batch and post-processes finished ones;
-* the layout modules (DOT, SVG, XML) are imported only when something must be drawn.
+* misses are compiled, laid out and drawn in a pipeline: each batch of ELK graphs goes to
+  a layout worker process (V8 running ELK, kept warm for the life of this process) as soon
+  as it is built, up to one worker per core, while this thread prepares the next batch and
+  draws finished ones;
+* the drawing modules (scene, ELK graph, SVG writer, XML) are imported only when something
+  must be drawn.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import engine as engines
 from .cache import Cache, cache_key
 from .diagnostics import Diagnostic, EngineError
 from .options import RenderOptions
@@ -34,15 +35,25 @@ if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
 
     from .compile import Compiled
+    from .drawing.scene import Scene
 
-BATCH_SIZE = 25  # at most this many graphs per graphviz-pure process (starts in ~2 ms)
-SYSTEM_BATCH_SIZE = 50  # system dot starts in 20-60 ms (plugins, fonts): fewer, larger runs
-MIN_BATCH = 8  # a few diagrams always share one process
+BATCH_SIZE = 25  # at most this many diagrams per request to a layout worker
+MIN_BATCH = 8  # a few diagrams always share one request
+ENGINE = "elk"
+# part of every cache key: a new ELK bundle or a change to the drawing code redraws all
+DRAWING_VERSION = "elkjs-0.12.1/drawing-1"
 MEMO_SIZE = 256  # compiled diagrams kept between check() and render_many()
 META = b"dagnote-meta-1 "  # cache entry body: META + JSON + b"\n" + image
 
 _memo: OrderedDict[str, Compiled] = OrderedDict()
 _memo_lock = threading.Lock()
+_runs = 0
+_runs_lock = threading.Lock()
+
+
+def engine_runs() -> int:
+    """How many layout requests this process has sent to its workers (tests, benchmarks)."""
+    return _runs
 
 
 def _compiled(source: str) -> Compiled:
@@ -136,34 +147,35 @@ def start_render(sources: Sequence[str], options: RenderOptions | None = None,
 
 @dataclass(frozen=True)
 class _Drawing:
-    """What post-processing needs of one diagram: kept instead of its model and DOT."""
+    """What drawing needs of one diagram once it is laid out: kept instead of its model."""
 
     title: str
     desc: str
-    node_titles: dict[str, str]  # DOT node id -> readable title, one per node drawn
+    scenes: list[Scene]  # one per panel; each is one ELK graph
 
 
 @dataclass
 class _Batch:
-    """One engine run: the diagrams it lays out and, once it has finished, its output."""
+    """One layout request: the diagrams it lays out and, once it has finished, their
+    ELK results (a diagram with phases has one graph per panel)."""
 
     indices: list[int]
     drawings: list[_Drawing]
-    future: Future[list[bytes | str]]
-    raw: list[bytes | str] | None = None
-    waiting: int = 0  # diagrams of this batch not yet post-processed
+    future: Future[list[dict[str, Any] | str]]
+    raw: list[dict[str, Any] | str] | None = None
+    waiting: int = 0  # diagrams of this batch not yet drawn
 
 
 class RenderJob:
     """A build's diagrams: diagnostics and cache hits at once, drawings as batches finish.
 
-    The constructor answers cache hits, then checks the misses and starts the engine on
-    each batch as soon as it is checked (one background process per core; the threads that
-    wait for them hold no lock while the engine works). :meth:`result` waits only for the
-    batch holding that diagram and post-processes it on the caller's thread, so no Python
-    work competes with the host for the GIL in the background; cache entries are written
-    by a writer thread (:meth:`flush` waits for it). Call it from one thread; engine threads do
-    not survive a fork, so a host that forks takes every result first.
+    The constructor answers cache hits, then checks the misses and sends each batch of
+    ELK graphs to a layout worker as soon as it is built (one worker process per core; the
+    threads that wait for them hold no lock while V8 works). :meth:`result` waits only for
+    the batch holding that diagram and draws it on the caller's thread, so no Python work
+    competes with the host for the GIL in the background; cache entries are written by a
+    writer thread (:meth:`flush` waits for it). Call it from one thread; the waiting
+    threads do not survive a fork, so a host that forks takes every result first.
     """
 
     def __init__(self, sources: Sequence[str], options: RenderOptions,
@@ -175,30 +187,16 @@ class RenderJob:
         self._first: dict[int, int] = {}  # a waiting diagram -> the identical one drawn
         self._copies: dict[int, list[int]] = {}  # a diagram drawn -> identical ones waiting
         self._batch_of: dict[int, tuple[_Batch, int]] = {}
-        self._engine: engines.Engine | None = None
         self._writer: ThreadPoolExecutor | None = None
-        self._fmt = options.format
-        engine_error: str | None = None
-        try:
-            self._engine = engines.resolve(
-                options.engine, memo_dir=cache.directory if cache is not None else None)
-        except EngineError as exc:
-            engine_error = str(exc)
-        engine = self._engine
-        keys: dict[int, str] = {}
-        if engine is not None:
-            keys = {i: cache_key(s, options, engine.name, engine.version)
-                    for i, s in enumerate(self.sources)}
-        self._keys = keys
+        self._keys = {i: cache_key(s, options, ENGINE, DRAWING_VERSION)
+                      for i, s in enumerate(self.sources)}
         todo: list[int] = []
         for i, source in enumerate(self.sources):
-            hit = self._from_cache(i, source) if engine is not None else None
+            hit = self._from_cache(i, source)
             self._results.append(hit)
             if hit is None:
                 todo.append(i)
-        if engine is not None and options.format == "pdf" and "pdf" not in engine.formats:
-            self._fmt = "svg"  # made into PDF after post-processing
-        self._check_and_start(todo, engine, engine_error)
+        self._check_and_start(todo)
 
     # -- setting up -----------------------------------------------------------------------
     def _from_cache(self, i: int, source: str) -> Rendered | None:
@@ -214,17 +212,14 @@ class RenderJob:
         return Rendered(source, meta[0], meta[1], output=output, from_cache=True,
                         extra={"cache_key": self._keys[i]})
 
-    def _check_and_start(self, todo: list[int], engine: engines.Engine | None,
-                         engine_error: str | None) -> None:
-        """Check every diagram the cache did not answer; hand each batch to an engine
-        process as soon as it is full, so the engine starts after the first batch is
-        checked, not after the whole build's diagrams are."""
+    def _check_and_start(self, todo: list[int]) -> None:
+        """Check every diagram the cache did not answer; hand each batch to a layout
+        worker as soon as it is full, so layout starts after the first batch is checked,
+        not after the whole build's diagrams are."""
         from concurrent.futures import ThreadPoolExecutor
 
         cores = os.cpu_count() or 1
-        limit = BATCH_SIZE if engine is None or engine.name == engines.EMBEDDED else (
-            SYSTEM_BATCH_SIZE)
-        size = batch_size(len(todo), cores, limit)
+        size = batch_size(len(todo), cores)
         workers = min(cores, -(-len(todo) // size))  # at most one per expected batch
         pool: ThreadPoolExecutor | None = None
         ready: list[tuple[int, Compiled]] = []
@@ -232,11 +227,10 @@ class RenderJob:
 
         def submit() -> None:
             nonlocal pool
-            assert engine is not None
             if pool is None:
                 pool = ThreadPoolExecutor(max_workers=workers,
-                                          thread_name_prefix="dagnote-engine")
-            self._submit(pool, ready, engine)
+                                          thread_name_prefix="dagnote-layout")
+            self._submit(pool, ready)
             ready.clear()
 
         try:
@@ -246,9 +240,6 @@ class RenderJob:
                 result = Rendered(source, list(c.diagnostics), c.summary)
                 self._results[i] = result
                 if c.has_errors:
-                    continue
-                if engine is None:
-                    result.engine_error = engine_error
                     continue
                 result.extra["cache_key"] = self._keys[i]
                 first = drawn.setdefault(self._keys[i], i)
@@ -265,24 +256,24 @@ class RenderJob:
             if pool is not None:
                 pool.shutdown(wait=False)  # the threads end with their last batch
 
-    def _submit(self, pool: ThreadPoolExecutor, ready: list[tuple[int, Compiled]],
-                engine: engines.Engine) -> None:
-        """DOT for one batch, handed to an engine process; the models are dropped."""
-        from .layout import to_dot
+    def _submit(self, pool: ThreadPoolExecutor, ready: list[tuple[int, Compiled]]) -> None:
+        """ELK graphs for one batch, handed to a layout worker; the models are dropped."""
+        from .drawing.elk_graph import to_elk
+        from .drawing.scene import build_scenes
 
         o = self.options
-        dots: list[bytes] = []
+        graphs: list[dict[str, Any]] = []
         drawings: list[_Drawing] = []
         for _, compiled in ready:
-            layout = to_dot(compiled.diagram, o.font_size, o.direction, o.default_direction)
-            # bytes: a str holding one astral character (the prior's 𝒩) takes four bytes
-            # per character while it waits for its batch
-            dots.append(layout.dot.encode("utf-8"))
-            drawings.append(_Drawing(_title(compiled), compiled.summary.text(), layout.titles))
+            d = compiled.diagram
+            direction = o.direction or d.direction or o.default_direction or "TB"
+            scenes = build_scenes(d, o.font_size, direction)
+            graphs += [to_elk(scene) for scene in scenes]
+            drawings.append(_Drawing(_title(compiled), compiled.summary.text(), scenes))
         indices = [i for i, _ in ready]
-        # the models and DOT are not needed again: a large build does not hold them
+        # the models are not needed again: a large build does not hold them
         _forget([self.sources[i] for i in indices])
-        future = pool.submit(_run_batch, engine, dots, self._fmt, o.timeout)
+        future = pool.submit(_run_batch, graphs, o.timeout)
         batch = _Batch(indices, drawings, future, waiting=len(indices))
         for position, i in enumerate(indices):
             self._batch_of[i] = (batch, position)
@@ -313,8 +304,8 @@ class RenderJob:
         return result
 
     def _finish_drawing(self, index: int) -> None:
-        """Post-process diagram ``index`` (the first of identical ones) once its batch is
-        done, and give its image to every identical diagram still waiting."""
+        """Draw diagram ``index`` (the first of identical ones) once its batch is laid
+        out, and give its image to every identical diagram still waiting."""
         self._first.pop(index, None)
         result = self._results[index]
         if index not in self._batch_of:
@@ -324,12 +315,15 @@ class RenderJob:
             try:
                 batch.raw = batch.future.result()
             except Exception as exc:  # noqa: BLE001 - a worker must not lose the build
-                batch.raw = [f"the engine run failed: {exc}"] * len(batch.indices)
-        out = _finish(batch.drawings[position], self._keys[index], batch.raw[position],
-                      self._fmt, self.options)
+                count = sum(len(d.scenes) for d in batch.drawings)
+                batch.raw = [f"the layout failed: {exc}"] * count
+        start = sum(len(d.scenes) for d in batch.drawings[:position])
+        drawing = batch.drawings[position]
+        laid_out = batch.raw[start:start + len(drawing.scenes)]
+        out = _finish(drawing, self._keys[index], laid_out, self.options)
         batch.waiting -= 1
         if batch.waiting == 0:
-            batch.raw = None  # every diagram of the batch is done: free the engine output
+            batch.raw = None  # every diagram of the batch is done: free the layouts
         copies = [result] + [self._results[d] for d in self._copies.pop(index, ())]
         for copy in copies:
             if copy is None:
@@ -370,19 +364,20 @@ class RenderJob:
             self._writer = None
 
 
-def _run_batch(engine: engines.Engine, dots: list[bytes], fmt: str,
-               timeout: float) -> list[bytes | str]:
-    """Outputs (bytes) or engine error messages (str) for one batch, in order.
+def _run_batch(graphs: list[dict[str, Any]], timeout: float) -> list[dict[str, Any] | str]:
+    """ELK results (dicts) or error messages (str) for one batch, in order.
 
-    Runs on a worker thread: it starts the engine and sleeps until it exits. When a batch
-    fails, its graphs are retried one by one to find the failing one.
+    Runs on a waiting thread: a layout worker process does the work while it sleeps.
     """
+    global _runs
+    from .drawing.elk_runner import pool
+
+    with _runs_lock:
+        _runs += 1
     try:
-        return list(engines.run(engine, dots, fmt, timeout))
+        return list(pool().layout(graphs, timeout))
     except EngineError as exc:
-        if len(dots) == 1:
-            return [str(exc)]
-        return [out for d in dots for out in _run_batch(engine, [d], fmt, timeout)]
+        return [str(exc)] * len(graphs)
 
 
 def _forget(sources: Sequence[str]) -> None:
@@ -394,31 +389,30 @@ def _forget(sources: Sequence[str]) -> None:
 
 
 def batch_size(count: int, workers: int, limit: int = BATCH_SIZE) -> int:
-    """Graphs per engine run for ``count`` graphs: one run per core for small sets, at
-    most ``limit`` graphs each, never fewer than ``MIN_BATCH`` per run."""
+    """Diagrams per layout request for ``count`` diagrams: one request per core for small
+    sets, at most ``limit`` diagrams each, never fewer than ``MIN_BATCH`` per request."""
     return min(limit, max(MIN_BATCH, -(-count // max(1, workers))))
 
 
-
-def _finish(drawing: _Drawing, key: str, out: bytes | str, fmt: str,
+def _finish(drawing: _Drawing, key: str, laid_out: list[dict[str, Any] | str],
             options: RenderOptions) -> bytes | str:
-    """Post-process engine SVG into the inline-ready image (or PDF)."""
-    if isinstance(out, str) or fmt != "svg":
-        return out
-    from .svg import postprocess
+    """Draw one laid-out diagram as SVG (or PNG/PDF from it); a message if it failed."""
+    failed = next((r for r in laid_out if isinstance(r, str)), None)
+    if failed is not None:
+        return failed
+    from .drawing.convert import convert
+    from .drawing.place import assemble
+    from .drawing.svg_writer import write_svg
 
-    expected = len(drawing.node_titles)
-    if out.count(b'class="node') < expected:  # valid SVG, but not this diagram's
-        return f"the engine wrote an SVG without the diagram's {expected} elements"
     try:
-        svg = postprocess(out, f"dagnote-{key[:12]}", drawing.title, drawing.desc,
-                          drawing.node_titles)
-        if options.format == "pdf":
-            svg = engines.svg_to_pdf(svg, options.timeout)
+        figure = assemble(drawing.scenes, laid_out)  # type: ignore[arg-type]
+        svg = write_svg(figure, f"dagnote-{key[:12]}", drawing.title, drawing.desc)
+        if options.format != "svg":
+            return convert(svg, options.format, options.timeout)
     except EngineError as exc:
         return str(exc)
-    except Exception as exc:  # noqa: BLE001 - engine output we cannot parse
-        return f"the engine wrote SVG that cannot be read: {exc}"
+    except (KeyError, TypeError, ValueError) as exc:
+        return f"the layout could not be drawn: {exc!r}"
     return svg
 
 

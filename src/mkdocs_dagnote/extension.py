@@ -80,7 +80,6 @@ class DagnoteExtension(Extension):
             "cache_dir": [".dagnote-cache", "Cache directory ('' disables the cache)"],
             "base_dir": ["docs", "Directory file= paths are confined to ('' disables file=)"],
             "summary": [False, "Show the three-element summary under every figure"],
-            "engine": ["graphviz-pure", "Layout engine: graphviz-pure, dot, or a path"],
             "fences": [True, "Handle ```dagnote fences (False when SuperFences does it)"],
         }
         super().__init__(**kwargs)
@@ -97,7 +96,7 @@ class DagnoteExtension(Extension):
                     cache_dir=Path(cache_dir) if cache_dir else None,
                     base_dir=Path(base_dir) if base_dir else None,
                     summary=bool(self.getConfig("summary")),
-                    options=dagnote.RenderOptions(engine=self.getConfig("engine")),
+                    options=dagnote.RenderOptions(),
                 )
             )
         return self._renderer

@@ -45,7 +45,6 @@ class DagnotePluginConfig(base.Config):
     cache_dir = c.Type(str, default=".dagnote-cache")
     output = c.Choice(("inline", "file"), default="inline")
     summary = c.Type(bool, default=False)
-    engine = c.Type(str, default="graphviz-pure")
     direction = c.Optional(c.Choice(DIRECTIONS))
     font_size = c.Type((int, float), default=RenderOptions().font_size)
     timeout = c.Type((int, float), default=30.0)
@@ -105,7 +104,6 @@ class DagnotePlugin(BasePlugin[DagnotePluginConfig]):
             base_dir=Path(config.docs_dir).resolve(),
             project_dir=project,
             options=dagnote.RenderOptions(
-                engine=self.config.engine,
                 direction=self.config.direction,
                 font_size=float(self.config.font_size),
                 timeout=float(self.config.timeout),

@@ -76,7 +76,7 @@ def image_format(builder: Builder) -> str | None:
 
 def options(builder: Builder, fmt: str, direction: str | None) -> core.RenderOptions:
     config = builder.config
-    return core.RenderOptions(engine=config.dagnote_engine, format=fmt,  # type: ignore[arg-type]
+    return core.RenderOptions(format=fmt,  # type: ignore[arg-type]
                               direction=direction, timeout=float(config.dagnote_timeout),
                               default_direction=config.dagnote_direction,
                               font_size=float(config.dagnote_font_size))

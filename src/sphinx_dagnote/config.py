@@ -30,11 +30,6 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting(
-        "dagnote_engine", "graphviz-pure", "html", frozenset({str}),
-        '"graphviz-pure" (embedded, default), "dot" (system Graphviz) or a path to a '
-        "dot-compatible executable.",
-    ),
-    Setting(
         "dagnote_html_format", "inline", "env", ENUM(*HTML_FORMATS),
         '"inline" embeds the SVG in the page (default); "img" writes _images/*.svg '
         "and links it with <img alt=...>.",
@@ -84,10 +79,6 @@ def validate(app: Sphinx, config: Config) -> None:
                        ", ".join(DIRECTIONS), config.dagnote_direction,
                        type="dagnote", subtype="config")
         config.dagnote_direction = None
-    if not str(config.dagnote_engine).strip():
-        logger.warning("dagnote_engine is empty; using graphviz-pure",
-                       type="dagnote", subtype="config")
-        config.dagnote_engine = "graphviz-pure"
     if float(config.dagnote_timeout) <= 0:
         logger.warning("dagnote_timeout must be positive; using 30",
                        type="dagnote", subtype="config")

@@ -1,0 +1,90 @@
+"""A scene to an ELK Layered graph (JSON-ready dicts): the only thing the layout sees.
+
+Options that draw the notation (checked against ../shared/reference): orthogonal routing;
+ports on fixed sides (inputs above, outputs below, operands on an operator's sides); data
+sets, priors and givens in the first layer and objectives in the last; source order
+decides left and right; marks outside a box (star, ▽/△, notes) are outside labels, so
+the layout leaves room for them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .metrics import runs_width
+from .scene import ELK_DIRECTION, Scene
+from .text import extent
+
+Json = dict[str, Any]
+# the first layer's boxes line up at the top, the last layer's at the bottom
+ALIGN = {"TB": {"FIRST": "TOP", "LAST": "BOTTOM"}, "BT": {"FIRST": "BOTTOM", "LAST": "TOP"},
+         "LR": {"FIRST": "LEFT", "LAST": "RIGHT"}, "RL": {"FIRST": "RIGHT", "LAST": "LEFT"}}
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+def graph_options(scene: Scene) -> dict[str, str]:
+    s = scene.size
+    return {
+        "elk.algorithm": "layered",
+        "elk.direction": ELK_DIRECTION[scene.direction],
+        "elk.edgeRouting": "ORTHOGONAL",
+        "elk.layered.layering.strategy": "LONGEST_PATH_SOURCE",
+        "elk.layered.nodePlacement.strategy": "NETWORK_SIMPLEX",
+        "elk.layered.considerModelOrder.strategy": "NODES_AND_EDGES",
+        "elk.layered.crossingMinimization.forceNodeModelOrder": "false",
+        "elk.layered.thoroughness": "3",
+        "elk.spacing.nodeNode": _num(1.6 * s),
+        "elk.layered.spacing.nodeNodeBetweenLayers": _num(1.5 * s),
+        "elk.layered.spacing.edgeNodeBetweenLayers": _num(0.9 * s),
+        "elk.layered.spacing.edgeEdgeBetweenLayers": _num(0.6 * s),
+        "elk.spacing.edgeEdge": _num(0.6 * s),
+        "elk.spacing.edgeNode": _num(0.8 * s),
+        "elk.spacing.labelNode": _num(0.3 * s),
+        "elk.spacing.edgeLabel": _num(0.2 * s),
+        "elk.padding": f"[top={_num(0.5 * s)},left={_num(0.5 * s)},"
+                       f"bottom={_num(0.5 * s)},right={_num(0.5 * s)}]",
+        "elk.layered.mergeEdges": "false",
+    }
+
+
+def to_elk(scene: Scene, graph_id: str = "root") -> Json:
+    """The ELK JSON graph of one scene (ids are generated: no user text in them)."""
+    children: list[Json] = []
+    for node in scene.nodes.values():
+        labels = []
+        for index, mark in enumerate(node.marks):
+            side = "H_LEFT" if mark.where == "left" else "H_RIGHT"
+            labels.append({
+                "id": f"{node.id}.m{index}", "text": "mark", "width": mark.width,
+                "height": mark.height,
+                "layoutOptions": {"elk.nodeLabels.placement": f"OUTSIDE V_CENTER {side}"},
+            })
+        options = {"elk.portConstraints": "FIXED_SIDE"}
+        if node.layer:
+            options["elk.layered.layering.layerConstraint"] = node.layer
+            options["elk.alignment"] = ALIGN[scene.direction][node.layer]
+        children.append({
+            "id": node.id, "width": node.width, "height": node.height,
+            "labels": labels,
+            "ports": [{"id": pid, "width": 0, "height": 0,
+                       "layoutOptions": {"elk.port.side": side}}
+                      for pid, side in node.ports.items()],
+            "layoutOptions": options,
+        })
+    edges: list[Json] = []
+    for edge in scene.edges:
+        item: Json = {"id": edge.id, "sources": [edge.source], "targets": [edge.target]}
+        if edge.label:
+            _, above, below = extent(edge.label, edge.label_size)
+            item["labels"] = [{"id": f"{edge.id}.l", "text": "label",
+                               "width": runs_width(edge.label, edge.label_size) + 4,
+                               "height": above + below,
+                               "layoutOptions": {"elk.edgeLabels.placement": "CENTER"}}]
+        if edge.straight:
+            item["layoutOptions"] = {"elk.layered.priority.straightness": "10"}
+        edges.append(item)
+    return {"id": graph_id, "layoutOptions": graph_options(scene), "children": children,
+            "edges": edges}

@@ -1,0 +1,115 @@
+"""A laid-out figure: absolute geometry that every writer (SVG, TikZ) draws as it is.
+
+This is the seam between layout and drawing. The layout step (scene -> ELK -> placement)
+fills it; writers never measure text or decide where anything goes. Coordinates are in
+points (1/72 in), y grows downwards, the origin is the figure's upper-left corner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Point = tuple[float, float]
+Script = Literal["base", "sub", "sup"]
+
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of a label: base text, or a sub/superscript drawn smaller and shifted."""
+
+    text: str
+    script: Script = "base"
+
+
+@dataclass(frozen=True)
+class Text:
+    """A label placed with its left end (``anchor="start"``) or centre (``"middle"``) at
+    ``x`` and its base line at ``y``; ``width`` is what the font metrics measured."""
+
+    runs: tuple[Run, ...]
+    x: float
+    y: float
+    size: float
+    width: float
+    anchor: Literal["start", "middle"] = "middle"
+    bold: bool = False
+    serif: bool = False
+    italic: bool = False
+
+    @property
+    def plain(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+ShapeKind = Literal[
+    "rect",      # data set, module: square corners
+    "rounded",   # prior: rounded corners
+    "circle",    # analytic operator with a short label
+    "ellipse",   # analytic operator with a long label
+    "cell",      # one cell of a sequence strip (filled=True: lavender, False: blank)
+    "star",      # the trainable mark '*', drawn as six strokes from the centre
+    "sample",    # the sampling mark (a '~' turned 90 degrees in TB/BT: '≀'), in its box
+    "min",       # '▽' in its box
+    "max",       # '△' in its box
+]
+
+
+@dataclass(frozen=True)
+class Shape:
+    kind: ShapeKind
+    x: float  # upper-left corner of the shape's bounding box
+    y: float
+    w: float
+    h: float
+    filled: bool = False  # cells only
+    vertical: bool = True  # sampling mark: '≀' (True) or '~' (False)
+
+
+@dataclass
+class Element:
+    """One element of the diagram, drawn as one group with a readable title.
+
+    ``box`` is the rectangle edges attach to and nothing else may cross (for a value, the
+    label's extent; for a data set drawn with its sample, the whole stack).
+    """
+
+    key: str          # the model's node key (stable across runs)
+    css: str          # e.g. "dn-module dn-trainable"
+    title: str        # readable, for <title> and alt text
+    box: tuple[float, float, float, float]  # x, y, w, h
+    shapes: list[Shape] = field(default_factory=list)
+    texts: list[Text] = field(default_factory=list)
+
+
+EdgeKind = Literal["data", "sample", "stopgrad", "copy", "shared", "slice"]
+
+
+@dataclass
+class Path:
+    """An edge as an orthogonal polyline (consecutive points differ in x or in y only).
+
+    ``arrow`` says what the last point ends in: a filled arrowhead whose tip is the last
+    point, an open one (weight copies), or none (operands, shared links). Writers round
+    the corners with a small radius. ``bar_at``: where a stop-gradient bar crosses the
+    line (a point on it).
+    """
+
+    kind: EdgeKind
+    points: list[Point]
+    arrow: Literal["filled", "open", "none"] = "filled"
+    dashed: bool = False
+    label: Text | None = None
+    bar_at: Point | None = None
+    tail: str = ""  # element keys at either end
+    head: str = ""
+
+
+@dataclass
+class Figure:
+    width: float
+    height: float
+    elements: list[Element] = field(default_factory=list)
+    paths: list[Path] = field(default_factory=list)
+    captions: list[Text] = field(default_factory=list)  # phase captions "(a)", "(b)"
+    panels: list[tuple[float, float, float, float]] = field(default_factory=list)

@@ -1,0 +1,385 @@
+"""A checked model to a scene: every element sized from the font metrics, with its ports.
+
+The scene is what the layout needs to know and nothing more: the size of each element's
+box, the shapes and labels inside it (relative to its corner), the marks that sit outside
+it (star, objective triangle, note), on which side each edge meets it, and which edges the
+layout routes (data flow) or dagnote routes afterwards (weight copies, shared weights).
+One scene is one panel; a diagram with phases has a scene per phase.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ..checks import trainables
+from ..labels import plain
+from ..model import Diagram, Edge, Node, ObjectiveSpec
+from .figure import Run, Shape, Text
+from .text import extent, place, prior_runs, runs
+
+Side = Literal["NORTH", "SOUTH", "WEST", "EAST"]
+# which side of a box edges meet, by flow direction: in (from the previous layer), out,
+# and the two sides an operand or a `from left`/`from right` input enters
+SIDES: dict[str, dict[str, Side]] = {
+    "TB": {"in": "NORTH", "out": "SOUTH", "left": "WEST", "right": "EAST"},
+    "BT": {"in": "SOUTH", "out": "NORTH", "left": "WEST", "right": "EAST"},
+    "LR": {"in": "WEST", "out": "EAST", "left": "NORTH", "right": "SOUTH"},
+    "RL": {"in": "EAST", "out": "WEST", "left": "NORTH", "right": "SOUTH"},
+}
+ELK_DIRECTION = {"TB": "DOWN", "BT": "UP", "LR": "RIGHT", "RL": "LEFT"}
+
+# sizes, as multiples of the font size (measured against ../shared/reference at 15 pt)
+VALUE_SCALE = 1.2      # values read as large as the reference's (x, μ, σ)
+OPERATOR_SCALE = 0.85  # operator labels are small inside their circles
+SOURCE_SCALE = 1.15    # bold data-set labels
+MODULE_W, MODULE_H, MODULE_PAD = 4.4, 4.2, 2.0
+SOURCE_W, SOURCE_H = 5.0, 2.6
+MARK_W, MARK_H, MARK_GAP = 0.6, 1.3, 0.15
+STAR = 1.25
+TRIANGLE_W, TRIANGLE_H = 1.25, 1.1
+STRIP_W, STRIP_H, BLANK_W, STRIP_GAP = 7.0, 1.1, 1.2, 0.25
+CIRCLE_MIN, ELLIPSE_H = 1.7, 1.75
+
+
+@dataclass
+class Mark:
+    """Something drawn outside an element's box: the layout reserves room for it.
+
+    ``where`` is "left" (star, triangle) or "right" (a note); the layout returns its
+    position, and :mod:`place` draws ``shape`` or ``text`` there.
+    """
+
+    where: Literal["left", "right"]
+    width: float
+    height: float
+    shape: Shape | None = None  # at (0, 0), moved to the mark's position
+    text: Text | None = None    # likewise
+    top: bool = False           # sits at the top of the box's side (a module's star)
+
+
+@dataclass
+class SceneNode:
+    key: str
+    id: str  # the layout's id for it
+    css: str
+    title: str
+    width: float
+    height: float
+    shapes: list[Shape] = field(default_factory=list)  # relative to the box's corner
+    texts: list[Text] = field(default_factory=list)
+    marks: list[Mark] = field(default_factory=list)
+    ports: dict[str, Side] = field(default_factory=dict)  # port id -> side
+    layer: Literal["FIRST", "LAST"] | None = None
+
+
+@dataclass
+class SceneEdge:
+    id: str
+    kind: str
+    tail: str  # node keys
+    head: str
+    source: str  # port ids
+    target: str
+    arrow: Literal["filled", "open", "none"] = "filled"
+    label: tuple[Run, ...] | None = None
+    label_size: float = 0.0
+    straight: bool = False  # part of the main chain: the layout keeps it straight
+
+
+@dataclass
+class SideLink:
+    """A weight copy or shared-weights link: routed by dagnote after the layout, around
+    every box, so it never reads as another element taking part."""
+
+    kind: Literal["copy", "shared"]
+    tail: str
+    head: str
+    label: tuple[Run, ...]
+    label_size: float
+
+
+@dataclass
+class Scene:
+    direction: str
+    size: float
+    nodes: dict[str, SceneNode] = field(default_factory=dict)
+    edges: list[SceneEdge] = field(default_factory=list)
+    links: list[SideLink] = field(default_factory=list)
+    caption: tuple[Run, ...] | None = None
+
+
+class _Builder:
+    def __init__(self, diagram: Diagram, objectives: list[ObjectiveSpec], direction: str,
+                 size: float) -> None:
+        self.d = diagram
+        self.size = size
+        self.sides = SIDES[direction]
+        self.scene = Scene(direction, size)
+        train = trainables(diagram, objectives)
+        self.trained = {n.key for nodes in train.values() for n in nodes}
+        self.objective = {o.node: o.direction for o in objectives}
+        self.flow_out = {e.tail for e in diagram.edges if e.kind not in ("copy",)}
+        # a sample drawn once from a source with nothing else flowing into it is drawn
+        # under its source's mark, as one stack (X ≀ x)
+        samples: dict[str, list[str]] = {}
+        for e in diagram.edges:
+            if e.kind == "sample":
+                samples.setdefault(e.tail, []).append(e.head)
+        self.merged: dict[str, str] = {}  # value key -> source key
+        for src, heads in samples.items():
+            if len(heads) == 1 and len(diagram.predecessors(heads[0])) == 1:
+                value = diagram.nodes[heads[0]]
+                if not value.sequence and heads[0] not in self.objective:
+                    self.merged[heads[0]] = src
+        self.vertical = direction in ("TB", "BT")
+
+    # -- sizes and contents -----------------------------------------------------------
+    def label_text(self, node: Node, scale: float, cx: float, top: float,
+                   bold: bool = False) -> Text:
+        return place(runs(node.label, node.quoted), self.size * scale, cx, top, bold=bold)
+
+    def value_extent(self, node: Node, bold: bool = False) -> tuple[float, float]:
+        w, above, below = extent(runs(node.label, node.quoted), self.size * VALUE_SCALE, bold)
+        return w, above + below
+
+    def star(self, top: bool) -> Mark:
+        s = self.size * STAR
+        return Mark("left", s, s, shape=Shape("star", 0, 0, s, s), top=top)
+
+    def note(self, node: Node) -> Mark | None:
+        if not node.note:
+            return None
+        parts = runs(node.note)
+        w, above, below = extent(parts, self.size * VALUE_SCALE)
+        text = place(parts, self.size * VALUE_SCALE, w / 2, 0)
+        return Mark("right", w, above + below, text=text)
+
+    def add(self, node: SceneNode) -> None:
+        self.scene.nodes[node.key] = node
+
+    def value(self, node: Node, nid: str) -> SceneNode:
+        s = self.size
+        given = node.kind == "given"
+        bold = given and node.key not in self.trained
+        w, h = self.value_extent(node, bold)
+        css = "dn-given" if given else "dn-value"
+        shapes: list[Shape] = []
+        top = 0.0
+        if node.sequence:
+            strip_w = max(w, STRIP_W * s)
+            shapes = _strip(node.blank, 0, 0, strip_w, STRIP_H * s, BLANK_W * s)
+            top = STRIP_H * s + STRIP_GAP * s
+            css += " dn-sequence"
+            w = strip_w
+        text = self.label_text(node, VALUE_SCALE, w / 2, top, bold)
+        sn = SceneNode(node.key, nid, css, plain(node.label), w, top + h, shapes, [text])
+        direction = self.objective.get(node.key)
+        if direction:
+            sn.css += " dn-objective"
+            tw, th = TRIANGLE_W * s, TRIANGLE_H * s
+            sn.marks.append(Mark("left", tw, th, shape=Shape(direction, 0, 0, tw, th)))
+            if node.key not in self.flow_out:
+                sn.layer = "LAST"
+        if node.key in self.trained:
+            sn.css += " dn-trainable"
+            sn.marks.append(self.star(top=False))
+        if given:
+            sn.layer = "FIRST"
+        return sn
+
+    def module(self, node: Node, nid: str) -> SceneNode:
+        s = self.size
+        parts = runs(node.label, node.quoted)
+        w, above, below = extent(parts, s)
+        width = max(w + MODULE_PAD * s, MODULE_W * s)
+        height = MODULE_H * s
+        text = place(parts, s, width / 2, (height - above - below) / 2)
+        trained = node.key in self.trained
+        css = "dn-module " + ("dn-trainable" if trained else "dn-frozen")
+        if node.instance > 1 or len(self.d.boxes(node.ident)) > 1:
+            css += " dn-shared"
+        sn = SceneNode(node.key, nid, css,
+                       plain(node.label) + (" (trained)" if trained else " (frozen)"),
+                       width, height, [Shape("rect", 0, 0, width, height)], [text])
+        if trained:
+            sn.marks.append(self.star(top=True))
+        return sn
+
+    def operator(self, node: Node, nid: str) -> SceneNode:
+        s = self.size
+        parts = runs(node.label, node.quoted)
+        w, above, below = extent(parts, s * OPERATOR_SCALE)
+        if len(plain(node.label)) <= 2:
+            width = height = max(w + 0.7 * s, CIRCLE_MIN * s)
+            kind = "circle"
+        else:
+            width, height = w + 1.5 * s, ELLIPSE_H * s
+            kind = "ellipse"
+        text = place(parts, s * OPERATOR_SCALE, width / 2, (height - above - below) / 2)
+        return SceneNode(node.key, nid, "dn-operator", plain(node.label), width, height,
+                         [Shape(kind, 0, 0, width, height)], [text])  # type: ignore[arg-type]
+
+    def source(self, node: Node, nid: str, merged: Node | None) -> SceneNode:
+        """A data set or prior box, its sampling mark, and (merged) its one sample."""
+        s = self.size
+        if node.kind == "prior":
+            parts = prior_runs(node.label)
+            w, above, below = extent(parts, s * 1.1, serif=True)
+            bw, shape = max(w + 1.6 * s, SOURCE_W * s), "rounded"
+            label = (parts, s * 1.1, False, True)
+        else:
+            parts = runs(node.label, node.quoted)
+            w, above, below = extent(parts, s * SOURCE_SCALE, bold=True)
+            bw, shape = max(w + 2 * s, SOURCE_W * s), "rect"
+            label = (parts, s * SOURCE_SCALE, True, False)
+        bh = SOURCE_H * s
+        value_w, value_h = self.value_extent(merged) if merged else (0.0, 0.0)
+        if self.vertical:
+            mark_w, mark_h = MARK_W * s, MARK_H * s
+            width = max(bw, value_w)
+            gap = MARK_GAP * s
+            height = bh + gap + mark_h + (value_h if merged else 0.0)
+            flip = self.scene.direction == "BT"
+            box_y = height - bh if flip else 0.0
+            mark_y = (height - bh - gap - mark_h) if flip else bh + gap
+            value_y = 0.0 if flip else bh + gap + mark_h
+            box_x, mark_x, value_x = (width - bw) / 2, (width - mark_w) / 2, width / 2
+        else:
+            mark_w, mark_h = MARK_H * s, MARK_W * s
+            gap = MARK_GAP * s
+            width = bw + gap + mark_w + gap + (value_w if merged else 0.0)
+            height = max(bh, value_h)
+            flip = self.scene.direction == "RL"
+            box_x = width - bw if flip else 0.0
+            mark_x = (width - bw - gap - mark_w) if flip else bw + gap
+            value_x = (value_w / 2) if flip else width - value_w / 2
+            box_y, mark_y = (height - bh) / 2, (height - mark_h) / 2
+        shapes = [Shape(shape, box_x, box_y, bw, bh),  # type: ignore[arg-type]
+                  Shape("sample", mark_x, mark_y, mark_w, mark_h, vertical=self.vertical)]
+        lw, la, lb = extent(label[0], label[1], label[2], label[3])
+        texts = [Text(label[0], box_x + bw / 2, box_y + (bh - la - lb) / 2 + la, label[1], lw,
+                      "middle", label[2], label[3])]
+        title = plain(node.label)
+        key = node.key
+        css = f"dn-{node.kind}"
+        if merged:
+            vy = value_y if self.vertical else (height - value_h) / 2
+            texts.append(self.label_text(merged, VALUE_SCALE, value_x, vy))
+            title += f" ~ {plain(merged.label)}"
+            css += " dn-sampled"
+        sn = SceneNode(key, nid, css, title, width, height, shapes, texts, layer="FIRST")
+        return sn
+
+    # -- the graph --------------------------------------------------------------------
+    def build(self) -> Scene:
+        d = self.d
+        ids: dict[str, str] = {}
+        for index, (key, node) in enumerate(d.nodes.items()):
+            if key in self.merged:
+                continue
+            nid = f"n{index}"
+            ids[key] = nid
+            if node.kind in ("dataset", "prior"):
+                merged = next((v for v, src in self.merged.items() if src == key), None)
+                sn = self.source(node, nid, d.nodes[merged] if merged else None)
+            elif node.kind == "module":
+                sn = self.module(node, nid)
+            elif node.kind == "operator":
+                sn = self.operator(node, nid)
+            else:
+                sn = self.value(node, nid)
+            note = self.note(node)
+            if note:
+                sn.marks.append(note)
+            self.add(sn)
+        where = {key: self.merged.get(key, key) for key in d.nodes}
+        operands: dict[str, list[Edge]] = {}
+        for e in d.edges:
+            if d.nodes[e.head].kind == "operator" and e.kind not in ("copy",):
+                operands.setdefault(e.head, []).append(e)
+        for index, e in enumerate(d.edges):
+            if e.kind == "sample" and e.head in self.merged:
+                continue
+            tail, head = where[e.tail], where[e.head]
+            if e.kind == "copy":
+                self.scene.links.append(SideLink("copy", tail, head,
+                                                 runs(e.label or "copy"), self.size * 0.8))
+                continue
+            self.edge(f"e{index}", e, tail, head, operands.get(e.head, []))
+        self.shared_links()
+        return self.scene
+
+    def port(self, key: str, name: str, side: Side) -> str:
+        node = self.scene.nodes[key]
+        pid = f"{node.id}.{name}"
+        node.ports[pid] = side
+        return pid
+
+    def edge(self, eid: str, e: Edge, tail: str, head: str, operands: list[Edge]) -> None:
+        sides = self.sides
+        hnode = self.d.nodes[e.head]
+        source = self.port(tail, "out", sides["out"])
+        arrow: Literal["filled", "none"] = "filled"
+        straight = True
+        if hnode.kind == "operator":
+            arrow = "none"  # operands are plain lines
+            index = operands.index(e) if e in operands else 0
+            if len(operands) >= 2 and index == 0:
+                target, straight = self.port(head, "left", sides["left"]), False
+            elif len(operands) >= 2 and index == len(operands) - 1:
+                target, straight = self.port(head, "right", sides["right"]), False
+            else:
+                target = self.port(head, f"in{index}", sides["in"])
+        elif e.side:
+            target, straight = self.port(head, e.side, sides[e.side]), False
+        else:
+            target = self.port(head, f"in{e.order}", sides["in"])
+        label: tuple[Run, ...] | None = None
+        if e.kind == "stopgrad":
+            label = runs(e.label or "stop-grad")
+        elif e.label:
+            label = runs(e.label)
+        self.scene.edges.append(SceneEdge(eid, e.kind, tail, head, source, target, arrow,
+                                          label, self.size * 0.75, straight))
+
+    def shared_links(self) -> None:
+        """One dashed link between consecutive boxes of each module (shared weights)."""
+        seen: set[str] = set()
+        for node in self.d.nodes.values():
+            if node.kind != "module" or node.ident in seen:
+                continue
+            seen.add(node.ident)
+            boxes = self.d.boxes(node.ident)
+            for a, b in zip(boxes, boxes[1:], strict=False):
+                self.scene.links.append(SideLink("shared", a.key, b.key, runs("shared"),
+                                                 self.size * 0.75))
+
+
+def _strip(blank: str, x: float, y: float, width: float, height: float,
+           blank_w: float) -> list[Shape]:
+    """A lavender sequence strip; a slice shows a blank cell at the end it dropped."""
+    cells: list[Shape] = []
+    start, end = x, x + width
+    if blank in ("start", "both"):
+        cells.append(Shape("cell", x, y, blank_w, height, filled=False))
+        start += blank_w
+    if blank in ("end", "both"):
+        cells.append(Shape("cell", end - blank_w, y, blank_w, height, filled=False))
+        end -= blank_w
+    cells.insert(0, Shape("cell", start, y, end - start, height, filled=True))
+    return cells
+
+
+def build_scenes(diagram: Diagram, size: float, direction: str) -> list[Scene]:
+    """One scene per panel: a diagram with phases gets one per phase, in declared order."""
+    phases = diagram.phases
+    if not phases:
+        return [_Builder(diagram, diagram.objectives, direction, size).build()]
+    scenes = []
+    for phase in phases:
+        objectives = [o for o in diagram.objectives if o.phase in (phase, None)]
+        scene = _Builder(diagram, objectives, direction, size).build()
+        scene.caption = runs(phase, quoted=True)
+        scenes.append(scene)
+    return scenes
