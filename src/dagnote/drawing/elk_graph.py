@@ -16,6 +16,8 @@ from .scene import ELK_DIRECTION, Scene
 from .text import extent
 
 Json = dict[str, Any]
+PLACEMENT = {"left": "OUTSIDE V_CENTER H_LEFT", "right": "OUTSIDE V_CENTER H_RIGHT",
+             "above": "OUTSIDE V_TOP H_CENTER", "below": "OUTSIDE V_BOTTOM H_CENTER"}
 # the first layer's boxes line up at the top, the last layer's at the bottom
 ALIGN = {"TB": {"FIRST": "TOP", "LAST": "BOTTOM"}, "BT": {"FIRST": "BOTTOM", "LAST": "TOP"},
          "LR": {"FIRST": "LEFT", "LAST": "RIGHT"}, "RL": {"FIRST": "RIGHT", "LAST": "LEFT"}}
@@ -56,11 +58,11 @@ def to_elk(scene: Scene, graph_id: str = "root") -> Json:
     for node in scene.nodes.values():
         labels = []
         for index, mark in enumerate(node.marks):
-            side = "H_LEFT" if mark.where == "left" else "H_RIGHT"
+            side = PLACEMENT[mark.where]
             labels.append({
                 "id": f"{node.id}.m{index}", "text": "mark", "width": mark.width,
                 "height": mark.height,
-                "layoutOptions": {"elk.nodeLabels.placement": f"OUTSIDE V_CENTER {side}"},
+                "layoutOptions": {"elk.nodeLabels.placement": side},
             })
         options = {"elk.portConstraints": "FIXED_SIDE"}
         if node.layer:

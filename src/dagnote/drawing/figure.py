@@ -7,7 +7,7 @@ points (1/72 in), y grows downwards, the origin is the figure's upper-left corne
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 Point = tuple[float, float]
@@ -41,6 +41,9 @@ class Text:
     def plain(self) -> str:
         return "".join(r.text for r in self.runs)
 
+    def moved(self, dx: float, dy: float) -> Text:
+        return replace(self, x=self.x + dx, y=self.y + dy)
+
 
 ShapeKind = Literal[
     "rect",      # data set, module: square corners
@@ -64,6 +67,9 @@ class Shape:
     h: float
     filled: bool = False  # cells only
     vertical: bool = True  # sampling mark: '≀' (True) or '~' (False)
+
+    def moved(self, dx: float, dy: float) -> Shape:
+        return replace(self, x=self.x + dx, y=self.y + dy)
 
 
 @dataclass

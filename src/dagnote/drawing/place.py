@@ -10,23 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from .figure import Element, Figure, Path, Point, Shape, Text
+from .figure import Element, Figure, Path, Point
 from .scene import Scene, SideLink
 from .text import extent, place
 
 Box = tuple[float, float, float, float]
 ARROW = 7.0  # length of an arrowhead (the SVG writer draws the same)
 PANEL_GAP = 2.0  # between panels, in font sizes
-
-
-def _shift_shape(shape: Shape, dx: float, dy: float) -> Shape:
-    return Shape(shape.kind, shape.x + dx, shape.y + dy, shape.w, shape.h, shape.filled,
-                 shape.vertical)
-
-
-def _shift_text(text: Text, dx: float, dy: float) -> Text:
-    return Text(text.runs, text.x + dx, text.y + dy, text.size, text.width, text.anchor,
-                text.bold, text.serif, text.italic)
 
 
 class _Panel:
@@ -46,8 +36,8 @@ class _Panel:
             box = (x, y, node.width, node.height)
             boxes[node.key] = box
             el = Element(node.key, node.css, node.title, box,
-                         [_shift_shape(s, x, y) for s in node.shapes],
-                         [_shift_text(t, x, y) for t in node.texts])
+                         [s.moved(x, y) for s in node.shapes],
+                         [t.moved(x, y) for t in node.texts])
             labels = {lab["id"]: lab for lab in c.get("labels", [])}
             for index, mark in enumerate(node.marks):
                 lab = labels.get(f"{node.id}.m{index}", {})
@@ -56,9 +46,9 @@ class _Panel:
                 if mark.top:  # a module's star: beside the box's upper-left corner
                     my = y - mark.height * 0.15
                 if mark.shape is not None:
-                    el.shapes.append(_shift_shape(mark.shape, mx, my))
+                    el.shapes.append(mark.shape.moved(mx, my))
                 if mark.text is not None:
-                    el.texts.append(_shift_text(mark.text, mx, my))
+                    el.texts.append(mark.text.moved(mx, my))
             self.elements.append(el)
         self.boxes = boxes
         for edge_json, edge in zip(result.get("edges", []), scene.edges, strict=True):
@@ -202,13 +192,13 @@ def assemble(scenes: list[Scene], results: list[dict[str, Any]]) -> Figure:
         dx, dy = (offset, 0.0) if vertical else (0.0, offset)
         for el in panel.elements:
             el.box = (el.box[0] + dx, el.box[1] + dy, el.box[2], el.box[3])
-            el.shapes = [_shift_shape(s, dx, dy) for s in el.shapes]
-            el.texts = [_shift_text(t, dx, dy) for t in el.texts]
+            el.shapes = [s.moved(dx, dy) for s in el.shapes]
+            el.texts = [t.moved(dx, dy) for t in el.texts]
             figure.elements.append(el)
         for path in panel.paths:
             path.points = [(x + dx, y + dy) for x, y in path.points]
             if path.label:
-                path.label = _shift_text(path.label, dx, dy)
+                path.label = path.label.moved(dx, dy)
             if path.bar_at:
                 path.bar_at = (path.bar_at[0] + dx, path.bar_at[1] + dy)
             figure.paths.append(path)

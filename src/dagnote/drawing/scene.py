@@ -46,11 +46,12 @@ CIRCLE_MIN, ELLIPSE_H = 1.7, 1.75
 class Mark:
     """Something drawn outside an element's box: the layout reserves room for it.
 
-    ``where`` is "left" (star, triangle) or "right" (a note); the layout returns its
-    position, and :mod:`place` draws ``shape`` or ``text`` there.
+    ``where`` is the side of the box it sits on: "left" (star, triangle), "right" (a
+    note; "above" in LR/RL, where edges run through the right side), or "below"; the
+    layout returns its position, and :mod:`place` draws ``shape`` or ``text`` there.
     """
 
-    where: Literal["left", "right"]
+    where: Literal["left", "right", "above", "below"]
     width: float
     height: float
     shape: Shape | None = None  # at (0, 0), moved to the mark's position
@@ -153,7 +154,7 @@ class _Builder:
         parts = runs(node.note)
         w, above, below = extent(parts, self.size * VALUE_SCALE)
         text = place(parts, self.size * VALUE_SCALE, w / 2, 0)
-        return Mark("right", w, above + below, text=text)
+        return Mark("right" if self.vertical else "above", w, above + below, text=text)
 
     def add(self, node: SceneNode) -> None:
         self.scene.nodes[node.key] = node
@@ -178,7 +179,15 @@ class _Builder:
         if direction:
             sn.css += " dn-objective"
             tw, th = TRIANGLE_W * s, TRIANGLE_H * s
-            sn.marks.append(Mark("left", tw, th, shape=Shape(direction, 0, 0, tw, th)))
+            triangle = Shape(direction, 0, 0, tw, th)  # type: ignore[arg-type]
+            if self.vertical:
+                sn.marks.append(Mark("left", tw, th, shape=triangle))
+            else:  # edges come in from the side: the triangle is part of the box
+                shift = tw + 0.3 * s
+                sn.texts = [t.moved(shift, 0) for t in sn.texts]
+                sn.shapes = [sh.moved(shift, 0) for sh in sn.shapes]
+                sn.shapes.append(Shape(direction, 0, (sn.height - th) / 2, tw, th))  # type: ignore[arg-type]
+                sn.width += shift
             if node.key not in self.flow_out:
                 sn.layer = "LAST"
         if node.key in self.trained:
@@ -303,8 +312,8 @@ class _Builder:
                 continue
             tail, head = where[e.tail], where[e.head]
             if e.kind == "copy":
-                self.scene.links.append(SideLink("copy", tail, head,
-                                                 runs(e.label or "copy"), self.size * 0.8))
+                self.link(SideLink("copy", tail, head, runs(e.label or "copy"),
+                                   self.size * 0.8))
                 continue
             self.edge(f"e{index}", e, tail, head, operands.get(e.head, []))
         self.shared_links()
@@ -352,8 +361,18 @@ class _Builder:
             seen.add(node.ident)
             boxes = self.d.boxes(node.ident)
             for a, b in zip(boxes, boxes[1:], strict=False):
-                self.scene.links.append(SideLink("shared", a.key, b.key, runs("shared"),
-                                                 self.size * 0.75))
+                self.link(SideLink("shared", a.key, b.key, runs("shared"), self.size * 0.75))
+
+    def link(self, link: SideLink) -> None:
+        """A side link, and room for its label beside its first box: the layout keeps
+        the two boxes that far apart (an empty mark is only a spacer)."""
+        self.scene.links.append(link)
+        w, above, below = extent(link.label, link.label_size)
+        node = self.scene.nodes[link.tail]
+        if self.vertical:
+            node.marks.append(Mark("right", w + 0.8 * self.size, above + below))
+        else:
+            node.marks.append(Mark("below", w, above + below + 0.8 * self.size))
 
 
 def _strip(blank: str, x: float, y: float, width: float, height: float,
