@@ -370,12 +370,24 @@ def _run_batch(graphs: list[dict[str, Any]], timeout: float) -> list[dict[str, A
     Runs on a waiting thread: a layout worker process does the work while it sleeps.
     """
     global _runs
+    from .drawing.elk_graph import crossings, reorder_operands
     from .drawing.elk_runner import pool
 
     with _runs_lock:
         _runs += 1
     try:
-        return list(pool().layout(graphs, timeout))
+        results = list(pool().layout(graphs, timeout))
+        # a second layout only for graphs whose operands enter an operator from the side
+        # away from their source; kept when its edges cross less
+        again = {i: g for i, (graph, r) in enumerate(zip(graphs, results, strict=True))
+                 if isinstance(r, dict) and (g := reorder_operands(graph, r)) is not None}
+        if again:
+            for i, r in zip(again, pool().layout(list(again.values()), timeout), strict=True):
+                first = results[i]
+                if isinstance(r, dict) and isinstance(first, dict) and (
+                        crossings(r) < crossings(first)):
+                    results[i] = r
+        return results
     except EngineError as exc:
         return [str(exc)] * len(graphs)
 

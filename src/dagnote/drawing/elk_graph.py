@@ -90,3 +90,72 @@ def to_elk(scene: Scene, graph_id: str = "root") -> Json:
         edges.append(item)
     return {"id": graph_id, "layoutOptions": graph_options(scene), "children": children,
             "edges": edges}
+
+
+def _axis(graph: Json) -> str:
+    """The coordinate along which an operator's operands are ordered, left to right."""
+    direction = graph["layoutOptions"]["elk.direction"]
+    return "x" if direction in ("DOWN", "UP") else "y"
+
+
+def reorder_operands(graph: Json, result: Json) -> Json | None:
+    """The graph again with each operator's operands on the sides their sources ended up
+    on (leftmost source to the left side, rightmost to the right), or None when the first
+    layout already has them so. Source order only guesses where ELK puts the sources."""
+    axis = _axis(graph)
+    centre = {c["id"]: float(c[axis]) + float(c["width" if axis == "x" else "height"]) / 2
+              for c in result.get("children", [])}
+    into: dict[str, list[Json]] = {}
+    for edge in graph["edges"]:
+        target = edge["targets"][0]
+        node, _, port = target.rpartition(".")
+        if port.startswith("operand"):
+            into.setdefault(node, []).append(edge)
+    changed = False
+    new_targets: dict[str, str] = {}
+    for edges in into.values():
+        if len(edges) < 2:
+            continue
+        ordered = sorted(edges, key=lambda e: centre.get(e["sources"][0].rpartition(".")[0],
+                                                         0.0))
+        ports = sorted((e["targets"][0] for e in edges), key=_port_rank)
+        for edge, port in zip(ordered, ports, strict=True):
+            if edge["targets"][0] != port:
+                changed = True
+            new_targets[edge["id"]] = port
+    if not changed:
+        return None
+    edges = [dict(e, targets=[new_targets.get(e["id"], e["targets"][0])])
+             for e in graph["edges"]]
+    return dict(graph, edges=edges)
+
+
+def _port_rank(port: str) -> tuple[int, int]:
+    """Left side first, then the ports along the top in order, then the right side."""
+    name = port.rpartition(".")[2].removeprefix("operand")
+    if name == "-left":
+        return (0, 0)
+    if name == "-right":
+        return (2, 0)
+    return (1, int(name) if name.isdigit() else 0)
+
+
+def crossings(result: Json) -> int:
+    """How many times the laid-out edges cross each other (segments of one edge aside)."""
+    segments: list[tuple[int, float, float, float, float]] = []
+    for index, edge in enumerate(result.get("edges", [])):
+        for section in edge.get("sections", []):
+            pts = [section["startPoint"], *section.get("bendPoints", []), section["endPoint"]]
+            for a, b in zip(pts, pts[1:], strict=False):
+                segments.append((index, float(a["x"]), float(a["y"]), float(b["x"]),
+                                 float(b["y"])))
+    count = 0
+    for i, (e1, ax, ay, bx, by) in enumerate(segments):
+        for e2, cx, cy, dx, dy in segments[i + 1:]:
+            if e1 == e2:
+                continue
+            if ax == bx and cy == dy:  # vertical against horizontal
+                count += min(cx, dx) < ax < max(cx, dx) and min(ay, by) < cy < max(ay, by)
+            elif ay == by and cx == dx:
+                count += min(ax, bx) < cx < max(ax, bx) and min(cy, dy) < ay < max(cy, dy)
+    return count

@@ -334,12 +334,13 @@ class _Builder:
         if hnode.kind == "operator":
             arrow = "none"  # operands are plain lines
             index = operands.index(e) if e in operands else 0
+            # operand ports are named for elk_graph.reorder_operands
             if len(operands) >= 2 and index == 0:
-                target, straight = self.port(head, "left", sides["left"]), False
+                target, straight = self.port(head, "operand-left", sides["left"]), False
             elif len(operands) >= 2 and index == len(operands) - 1:
-                target, straight = self.port(head, "right", sides["right"]), False
+                target, straight = self.port(head, "operand-right", sides["right"]), False
             else:
-                target = self.port(head, f"in{index}", sides["in"])
+                target = self.port(head, f"operand{index}", sides["in"])
         elif e.side:
             target, straight = self.port(head, e.side, sides[e.side]), False
         else:
