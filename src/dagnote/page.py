@@ -1,7 +1,7 @@
 """Embedding a rendered SVG in a page: per-copy ids and an author's alt text.
 
-Kept apart from :mod:`dagnote.svg` so hosts can use it without importing the XML
-library that post-processing needs (warm builds draw nothing and import nothing).
+Kept apart from :mod:`dagnote.drawing` so hosts can use it without importing the XML
+library that drawing needs (warm builds draw nothing and import nothing).
 """
 
 from __future__ import annotations

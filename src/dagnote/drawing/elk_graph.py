@@ -29,7 +29,7 @@ def _num(value: float) -> str:
 
 def graph_options(scene: Scene) -> dict[str, str]:
     s = scene.size
-    return {
+    options = {
         "elk.algorithm": "layered",
         "elk.direction": ELK_DIRECTION[scene.direction],
         "elk.edgeRouting": "ORTHOGONAL",
@@ -50,6 +50,12 @@ def graph_options(scene: Scene) -> dict[str, str]:
                        f"bottom={_num(0.5 * s)},right={_num(0.5 * s)}]",
         "elk.layered.mergeEdges": "false",
     }
+    if scene.direction in ("LR", "RL"):
+        # a long chain across the page wraps into rows rather than becoming a strip;
+        # figures up to 5:1 (the seeds in LR) stay in one row
+        options["elk.layered.wrapping.strategy"] = "MULTI_EDGE"
+        options["elk.aspectRatio"] = "5"
+    return options
 
 
 def to_elk(scene: Scene, graph_id: str = "root") -> Json:
