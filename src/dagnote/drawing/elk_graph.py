@@ -34,7 +34,10 @@ def graph_options(scene: Scene) -> dict[str, str]:
         "elk.direction": ELK_DIRECTION[scene.direction],
         "elk.edgeRouting": "ORTHOGONAL",
         "elk.layered.layering.strategy": "LONGEST_PATH_SOURCE",
-        "elk.layered.nodePlacement.strategy": "NETWORK_SIMPLEX",
+        "elk.layered.nodePlacement.strategy": "BRANDES_KOEPF",
+        # balanced: a value forking to two samples or inputs sits centred over them, so
+        # the fork reads as a brace (as in the reference figures)
+        "elk.layered.nodePlacement.bk.fixedAlignment": "BALANCED",
         "elk.layered.considerModelOrder.strategy": "NODES_AND_EDGES",
         "elk.layered.crossingMinimization.forceNodeModelOrder": "false",
         "elk.layered.thoroughness": "3",
