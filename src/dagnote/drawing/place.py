@@ -8,6 +8,7 @@ way, otherwise around the outside of every box, so they never cross an element.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .figure import Element, Figure, Path, Point
@@ -74,25 +75,63 @@ class _Panel:
             self.paths.append(path)
         for link in scene.links:
             self.paths.append(self.route(link))
+        self.fit()
 
     def route(self, link: SideLink) -> Path:
         a, b = self.boxes[link.tail], self.boxes[link.head]
         others = [box for key, box in self.boxes.items() if key not in (link.tail, link.head)]
         gap = self.scene.size * 0.8
         points = _side_route(a, b, others, gap)
-        self.width = max(self.width, max(p[0] for p in points) + gap)
-        mid = _midpoint(points)
+        (x0, y0), (x1, y1) = _middle_segment(points)
         w, above, below = extent(link.label, link.label_size)
-        if len(points) == 2:
-            label = place(link.label, link.label_size, mid[0], mid[1] - above - below - 2,
-                          italic=True)
-        else:
-            label = place(link.label, link.label_size, mid[0] + w / 2 + 3,
-                          mid[1] - (above + below) / 2, italic=True)
-            self.width = max(self.width, mid[0] + w + 6 + gap)
+        if y0 == y1:  # above a horizontal run
+            label = place(link.label, link.label_size, (x0 + x1) / 2,
+                          y0 - above - below - 2, italic=True)
+        else:  # right of a vertical one
+            label = place(link.label, link.label_size, x0 + w / 2 + 3,
+                          (y0 + y1) / 2 - (above + below) / 2, italic=True)
         copy = link.kind == "copy"
         return Path(link.kind, points, "open" if copy else "none", dashed=True, label=label,
                     tail=link.tail, head=link.head)
+
+    def fit(self) -> None:
+        """Grow the panel to hold links routed outside the layout's own extent."""
+        margin = self.scene.size * 0.5
+        xs: list[float] = []
+        ys: list[float] = []
+        for path in self.paths:
+            xs += [p[0] for p in path.points]
+            ys += [p[1] for p in path.points]
+            if path.label:
+                t = path.label
+                xs += [t.x - t.width / 2, t.x + t.width / 2]
+                ys += [t.y - t.size]
+        if not xs:
+            return
+        dx = max(0.0, margin - min(xs))
+        dy = max(0.0, margin - min(ys))
+        if dx or dy:
+            for el in self.elements:
+                el.box = (el.box[0] + dx, el.box[1] + dy, el.box[2], el.box[3])
+                el.shapes = [s.moved(dx, dy) for s in el.shapes]
+                el.texts = [t.moved(dx, dy) for t in el.texts]
+            for path in self.paths:
+                _move_path(path, dx, dy)
+        self.width = max(self.width + dx, max(xs) + dx + margin)
+        self.height = max(self.height + dy, max(ys) + dy + margin)
+
+
+def _move_path(path: Path, dx: float, dy: float) -> None:
+    path.points = [(x + dx, y + dy) for x, y in path.points]
+    if path.label:
+        path.label = path.label.moved(dx, dy)
+    if path.bar_at:
+        path.bar_at = (path.bar_at[0] + dx, path.bar_at[1] + dy)
+
+
+def _middle_segment(points: list[Point]) -> tuple[Point, Point]:
+    i = (len(points) - 1) // 2
+    return points[i], points[i + 1]
 
 
 def _simplify(points: list[Point]) -> list[Point]:
@@ -125,12 +164,6 @@ def _bar_point(points: list[Point]) -> Point | None:
     return ((x0 + x1) / 2, (y0 + y1) / 2)
 
 
-def _midpoint(points: list[Point]) -> Point:
-    i = (len(points) - 1) // 2
-    (x0, y0), (x1, y1) = points[i], points[i + 1]
-    return ((x0 + x1) / 2, (y0 + y1) / 2)
-
-
 def _crosses(p: Point, q: Point, box: Box, margin: float = 1.0) -> bool:
     """Whether the axis-parallel segment p-q passes through the box's interior."""
     x, y, w, h = box
@@ -148,31 +181,56 @@ def _clear(points: list[Point], boxes: list[Box]) -> bool:
 
 
 def _side_route(a: Box, b: Box, others: list[Box], gap: float) -> list[Point]:
-    """A link from box a to box b: straight between facing sides when they share a row
-    and nothing stands between them, else out of their right sides and around."""
+    """A link from box a to box b that crosses no other box.
+
+    Boxes on one row: straight between their facing sides when nothing stands between
+    them, else out of those sides and over the top of everything in the way. Boxes on
+    different rows: out of their right sides and down (or up) a channel right of
+    everything in the way.
+    """
     ax, ay, aw, ah = a
     bx, by, bw, bh = b
     top, bottom = max(ay, by), min(ay + ah, by + bh)
-    if bottom - top > 4:
+    if bottom - top > 4 and (ax + aw <= bx or bx + bw <= ax):
         y = (top + bottom) / 2
-        straight: list[Point] | None = None
-        if ax + aw <= bx:
-            straight = [(ax + aw, y), (bx, y)]
-        elif bx + bw <= ax:
-            straight = [(ax, y), (bx + bw, y)]
-        if straight and _clear(straight, others):
-            return straight
+        (left, right) = (a, b) if ax + aw <= bx else (b, a)
+        x0, x1 = left[0] + left[2], right[0]
+        straight = [(x0, y), (x1, y)]
+        if _clear(straight, others):
+            return straight if left is a else straight[::-1]
+        over = min(ay, by) - gap
+
+        def over_the_top(level: float) -> list[Point]:
+            return [(x0, y), (x0 + gap / 2, y), (x0 + gap / 2, level), (x1 - gap / 2, level),
+                    (x1 - gap / 2, y), (x1, y)]
+
+        route = _push(over_the_top, over, others, gap, upwards=True)
+        return route if left is a else route[::-1]
     ya, yb = ay + ah / 2, by + bh / 2
-    x = max(ax + aw, bx + bw) + gap
+
+    def around_the_right(x: float) -> list[Point]:
+        return [(ax + aw, ya), (x, ya), (x, yb), (bx + bw, yb)]
+
+    return _push(around_the_right, max(ax + aw, bx + bw) + gap, others, gap, upwards=False)
+
+
+def _push(route: Callable[[float], list[Point]], start: float, others: list[Box],
+          gap: float, upwards: bool) -> list[Point]:
+    """``route(level)`` at the first level, from ``start`` outwards, that crosses no box
+    (each try moves past the boxes that blocked the last)."""
+    level = start
     for _ in range(len(others) + 1):
-        points = [(ax + aw, ya), (x, ya), (x, yb), (bx + bw, yb)]
+        points = route(level)
         blocking = [box for box in others
                     if any(_crosses(p, q, box) for p, q in zip(points, points[1:],
                                                              strict=False))]
         if not blocking:
-            return _simplify(points)
-        x = max(box[0] + box[2] for box in blocking) + gap
-    return _simplify([(ax + aw, ya), (x, ya), (x, yb), (bx + bw, yb)])
+            break
+        if upwards:
+            level = min(box[1] for box in blocking) - gap
+        else:
+            level = max(box[0] + box[2] for box in blocking) + gap
+    return _simplify(route(level))
 
 
 def assemble(scenes: list[Scene], results: list[dict[str, Any]]) -> Figure:
@@ -196,11 +254,7 @@ def assemble(scenes: list[Scene], results: list[dict[str, Any]]) -> Figure:
             el.texts = [t.moved(dx, dy) for t in el.texts]
             figure.elements.append(el)
         for path in panel.paths:
-            path.points = [(x + dx, y + dy) for x, y in path.points]
-            if path.label:
-                path.label = path.label.moved(dx, dy)
-            if path.bar_at:
-                path.bar_at = (path.bar_at[0] + dx, path.bar_at[1] + dy)
+            _move_path(path, dx, dy)
             figure.paths.append(path)
         w = panel.width if vertical else widest
         h = tallest if vertical else panel.height

@@ -1,0 +1,117 @@
+"""The drawing steps between the model and the SVG: scene, ELK graph, placement."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import dagnote
+from dagnote.compile import compile_source
+from dagnote.drawing import elk_runner
+from dagnote.drawing.elk_graph import crossings, reorder_operands, to_elk
+from dagnote.drawing.place import _side_route
+from dagnote.drawing.scene import build_scenes
+
+SEEDS = sorted((Path(__file__).parents[2] / "examples" / "seed").glob("*.dag"))
+
+
+def _scene(source: str, direction: str = "TB"):
+    compiled = compile_source(source)
+    assert not compiled.has_errors, compiled.diagnostics
+    return build_scenes(compiled.diagram, 15.0, direction)
+
+
+def test_output_is_byte_identical_across_worker_processes() -> None:
+    sources = [p.read_text() for p in SEEDS]
+    first = [r.output for r in dagnote.render_many(sources)]
+    elk_runner.pool().close()  # the next render starts new V8 processes
+    dagnote.pipeline.clear_memo()
+    second = [r.output for r in dagnote.render_many(sources)]
+    assert all(first) and first == second
+
+
+def test_graph_ids_are_generated_never_user_text() -> None:
+    scene = _scene('x ~ X\nx -> ["a<b onload=1>"*] -> y\nmin y')[0]
+    graph = to_elk(scene)
+    ids = [c["id"] for c in graph["children"]] + [e["id"] for e in graph["edges"]]
+    assert all(re.fullmatch(r"[ne]\d+", i) for i in ids), ids
+    assert "onload" not in repr(graph)
+
+
+def test_source_stack_and_its_sample_are_one_box_in_the_first_layer() -> None:
+    scene = _scene("x ~ X\nx -> [f*] -> y\nmin y")[0]
+    source = scene.nodes["src:X"]
+    assert "val:x" not in scene.nodes  # drawn under the mark, as in the reference
+    assert source.layer == "FIRST" and "dn-sampled" in source.css
+    assert [s.kind for s in source.shapes] == ["rect", "sample"]
+    assert scene.nodes["val:y"].layer == "LAST"
+
+
+def test_binary_operator_takes_its_operands_on_its_sides() -> None:
+    for direction, sides in (("TB", {"WEST", "EAST"}), ("LR", {"NORTH", "SOUTH"})):
+        scene = _scene("a ~ A\nb ~ B\na, b -> (ce) -> loss\nmin loss", direction)[0]
+        op = scene.nodes["op:ce@1"]
+        assert set(op.ports.values()) - {scene_side(direction)} == sides
+
+
+def scene_side(direction: str) -> str:
+    return {"TB": "SOUTH", "LR": "EAST"}[direction]
+
+
+def _graph_and_result(first_x: float, second_x: float) -> tuple[dict, dict]:
+    """An operator n2 whose left operand comes from n0 and right from n1."""
+    graph = {
+        "id": "root", "layoutOptions": {"elk.direction": "DOWN"},
+        "children": [{"id": "n0"}, {"id": "n1"}, {"id": "n2"}],
+        "edges": [{"id": "e0", "sources": ["n0.out"], "targets": ["n2.operand-left"]},
+                  {"id": "e1", "sources": ["n1.out"], "targets": ["n2.operand-right"]}],
+    }
+    result = {"children": [{"id": "n0", "x": first_x, "y": 0, "width": 10, "height": 10},
+                           {"id": "n1", "x": second_x, "y": 0, "width": 10, "height": 10},
+                           {"id": "n2", "x": 50, "y": 50, "width": 10, "height": 10}]}
+    return graph, result
+
+
+def test_operands_are_reordered_only_when_their_sources_are_the_other_way() -> None:
+    graph, result = _graph_and_result(0, 100)
+    assert reorder_operands(graph, result) is None
+    graph, result = _graph_and_result(100, 0)
+    swapped = reorder_operands(graph, result)
+    assert swapped is not None
+    assert [e["targets"] for e in swapped["edges"]] == [["n2.operand-right"],
+                                                        ["n2.operand-left"]]
+    assert graph["edges"][0]["targets"] == ["n2.operand-left"]  # the input is not changed
+
+
+def test_crossings_counts_a_vertical_through_a_horizontal() -> None:
+    def edge(*points: tuple[float, float]) -> dict:
+        pts = [{"x": x, "y": y} for x, y in points]
+        return {"sections": [{"startPoint": pts[0], "bendPoints": pts[1:-1],
+                              "endPoint": pts[-1]}]}
+
+    crossing = {"edges": [edge((5, 0), (5, 10)), edge((0, 5), (10, 5))]}
+    touching = {"edges": [edge((5, 0), (5, 5)), edge((0, 5), (10, 5))]}
+    assert crossings(crossing) == 1
+    assert crossings(touching) == 0
+
+
+def test_side_link_goes_around_a_box_in_its_way() -> None:
+    a, b = (0.0, 0.0, 20.0, 20.0), (100.0, 0.0, 20.0, 20.0)
+    assert _side_route(a, b, [], 5) == [(20.0, 10.0), (100.0, 10.0)]
+    between = (50.0, 0.0, 20.0, 20.0)
+    route = _side_route(a, b, [between], 5)
+    assert len(route) > 2
+    for (x0, y0), (x1, y1) in zip(route, route[1:], strict=False):
+        assert x0 == x1 or y0 == y1
+        lo_x, hi_x, lo_y, hi_y = min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)
+        assert not (lo_x < 70 and hi_x > 50 and lo_y < 20 and hi_y > 0), route
+
+
+def test_a_long_lr_chain_wraps_into_rows() -> None:
+    hops = " -> ".join(f"[m{i}*] -> h{i}" for i in range(12))
+    svg = dagnote.render(f"direction LR\nx ~ X\nx -> {hops}\nmin h11").output
+    assert svg is not None
+    tops = {float(m.split()[1]) for m in re.findall(rb'class="dn-node dn-module[^"]*" '
+                                                     rb'data-key="[^"]*" data-box="([^"]*)"',
+                                                     svg)}
+    assert len(tops) >= 2, tops  # modules on more than one row
