@@ -128,12 +128,15 @@ def test_the_pool_reuses_warm_workers():
 def test_a_killed_worker_is_replaced_on_the_next_call():
     er.pool().layout([three_nodes()], timeout=10)
     starts = er.worker_starts()
-    (pid,) = er.pool().worker_pids()
-    os.kill(pid, signal.SIGKILL)
-    wait_dead(pid)
+    pids = er.pool().worker_pids()  # one, or more when earlier tests drew in parallel
+    assert pids
+    for pid in pids:
+        os.kill(pid, signal.SIGKILL)
+    for pid in pids:
+        wait_dead(pid)
     assert isinstance(er.pool().layout([three_nodes()], timeout=10)[0], dict)
     assert er.worker_starts() == starts + 1
-    assert pid not in er.pool().worker_pids()
+    assert not set(pids) & set(er.pool().worker_pids())
 
 
 @posix_only
