@@ -1,3 +1,79 @@
-"""Shared fixtures: Sphinx's own pytest fixtures (sphinx.testing) for real builds."""
+"""Shared fixtures: Sphinx's own pytest fixtures (sphinx.testing) for real builds, and
+layout-worker faults for the reliability tests of every host."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 
 pytest_plugins = ("sphinx.testing.fixtures",)
+
+
+@pytest.fixture
+def layout_pool(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    """A private ELK worker pool for this test: faults played on it never reach the warm
+    workers other tests use, and its workers are stopped afterwards."""
+    from dagnote.drawing import elk_runner
+
+    fresh = elk_runner.ElkPool()
+    monkeypatch.setattr(elk_runner, "_pool", fresh)
+    yield fresh
+    fresh.close(grace=1.0)
+
+
+@pytest.fixture
+def unstartable_layout(layout_pool: object, monkeypatch: pytest.MonkeyPatch,
+                       tmp_path: Path) -> str:
+    """Layout workers that cannot start (their interpreter is missing); returns its path."""
+    from dagnote.drawing import elk_runner
+
+    missing = str(tmp_path / "no-such-python")
+
+    def command() -> tuple[list[str], dict[str, str], str]:
+        return [missing, "-m", "dagnote.drawing.elk_worker"], dict(os.environ), str(tmp_path)
+
+    monkeypatch.setattr(elk_runner, "_worker_command", command)
+    return missing
+
+
+class WorkerKiller:
+    """Kills (SIGKILL) every worker process of the pool as soon as it has one, until
+    stopped: a worker dies again on the pool's retry, as under a persistent OOM killer."""
+
+    def __init__(self, pool: object) -> None:
+        self.pool = pool
+        self.killed: list[int] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="worker-killer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            for pid in self.pool.worker_pids():  # type: ignore[attr-defined]
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    continue
+                if pid not in self.killed:
+                    self.killed.append(pid)
+            self._stop.wait(0.005)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+@pytest.fixture
+def worker_killer(layout_pool: object) -> Iterator[WorkerKiller]:
+    """Every layout worker of this test's pool is killed while the fixture is active
+    (``stop()`` ends that; the next request starts a fresh worker)."""
+    if not hasattr(signal, "SIGKILL"):
+        pytest.skip("needs SIGKILL")
+    killer = WorkerKiller(layout_pool)
+    yield killer
+    killer.stop()

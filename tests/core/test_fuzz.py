@@ -6,10 +6,12 @@ escaping the parser as an AssertionError.
 
 from __future__ import annotations
 
+import json
 import random
 
 from dagnote.compile import compile_source
-from dagnote.layout import to_dot
+from dagnote.drawing.elk_graph import to_elk
+from dagnote.drawing.scene import build_scenes
 
 PIECES = ["x", "y", "z'", "*w", "[f*]", "[g]", "[f@2]", "[f@0]", "[*]", "(ce)", "(+)", "->",
           "-/->", "..>", ",", "~", ":", "X", "N(0, 1)", "(X, Y)", "min", "max", "given", "seq",
@@ -29,5 +31,11 @@ def test_random_programs_give_diagnostics_never_exceptions() -> None:
         compiled = compile_source(source)  # raises on a crash: the source is in the report
         for d in compiled.diagnostics:
             assert d.line >= 1 and d.column >= 1, (source, d)
-        if not compiled.has_errors:
-            assert to_dot(compiled.diagram).dot.startswith("digraph")
+        if not compiled.has_errors:  # what the checker accepts becomes ELK graphs
+            d = compiled.diagram
+            scenes = build_scenes(d, 15.0, d.direction or "TB")
+            assert scenes, source
+            for scene in scenes:
+                graph = to_elk(scene)
+                assert isinstance(graph["children"], list), source
+                json.dumps(graph, allow_nan=False)  # what a layout worker is sent

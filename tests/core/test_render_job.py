@@ -1,63 +1,51 @@
 """start_render: a host gets diagnostics at once and each drawing when it asks for it.
 
-The engine is a stand-in that waits for a gate file before it lays anything out, so these
-tests decide, without any timing, whether ``start_render`` returned while the engine was
-still at work and whether ``result`` waited for it.
+The layout workers are held at a gate (an event the test sets) before they lay anything
+out, so these tests decide, without any timing, whether ``start_render`` returned while the
+layout was still to be done and whether ``result`` waited for it.
 """
 
 from __future__ import annotations
 
-import shutil
-import stat
-import sys
+import threading
 from pathlib import Path
 
 import pytest
 
 import dagnote
 from dagnote import Cache, RenderOptions
+from dagnote.drawing import elk_runner
 
-REAL = shutil.which("graphviz-pure", path=str(Path(sys.executable).parent)) or shutil.which(
-    "graphviz-pure")
 SOURCES = [f"x ~ X\nx -> [f{i}*] -> y\nmin y\n" for i in range(3)]
 BROKEN = "x -> -> y\n"
 
 
-def gated_engine(tmp_path: Path) -> tuple[str, Path]:
-    """A Graphviz stand-in that lays out with the real engine once ``gate`` exists."""
-    gate = tmp_path / "gate"
-    script = tmp_path / "engine-gated"
-    script.write_text(
-        f"#!{sys.executable}\n"
-        "import os, subprocess, sys, time\n"
-        "if sys.argv[1:] == ['-V']:\n"
-        "    sys.stderr.write('dot - graphviz version 2.43.0 (gated stand-in)\\n')\n"
-        "    sys.exit(0)\n"
-        "data = sys.stdin.buffer.read()\n"
-        f"while not os.path.exists({str(gate)!r}):\n"
-        "    time.sleep(0.01)\n"
-        f"proc = subprocess.run([{REAL!r}, *sys.argv[1:]], input=data, capture_output=True)\n"
-        "sys.stdout.buffer.write(proc.stdout)\n"
-        "sys.exit(proc.returncode)\n",
-        encoding="utf-8",
-    )
-    script.chmod(script.stat().st_mode | stat.S_IXUSR)
-    return str(script), gate
+def gated_layout(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Every layout request waits for the returned event before a worker gets it."""
+    gate = threading.Event()
+    real = elk_runner.ElkPool.layout
+
+    def gated(self: elk_runner.ElkPool, graphs: list, timeout: float = 10.0) -> list:
+        assert gate.wait(60), "the gate was never opened"
+        return real(self, graphs, timeout)
+
+    monkeypatch.setattr(elk_runner.ElkPool, "layout", gated)
+    return gate
 
 
-@pytest.mark.skipif(REAL is None, reason="graphviz-pure is not installed")
-def test_start_render_returns_while_the_engine_works(tmp_path: Path) -> None:
-    engine, gate = gated_engine(tmp_path)
+def test_start_render_returns_while_the_layout_waits(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    gate = gated_layout(monkeypatch)
     cache = Cache(tmp_path / "cache")
-    # a blocking start would wait for the gate until the timeout and return engine errors
-    job = dagnote.start_render([*SOURCES, BROKEN, SOURCES[0]],
-                               RenderOptions(engine=engine, timeout=60), cache)
+    # a blocking start would wait for the gate and never return
+    job = dagnote.start_render([*SOURCES, BROKEN, SOURCES[0]], RenderOptions(timeout=60),
+                               cache)
     assert len(job) == 5
-    broken = job.result(3)  # a diagram with errors needs no engine: answered at once
+    broken = job.result(3)  # a diagram with errors needs no layout: answered at once
     assert broken.output is None and broken.errors and broken.engine_error is None
-    assert not gate.exists()
+    assert not gate.is_set()
     assert not list(Cache(tmp_path / "cache").keys()), "nothing is cached before it is drawn"
-    gate.touch()
+    gate.set()
     first = job.result(0)
     assert first.output is not None and first.output.startswith(b"<svg")
     results = job.results()
@@ -75,7 +63,7 @@ def test_results_match_render_many(tmp_path: Path) -> None:
     assert [job.result(i).output for i in (2, 0, 1)] == [together[i].output for i in (2, 0, 1)]
 
 
-def test_a_warm_job_answers_from_the_cache_without_the_engine(tmp_path: Path) -> None:
+def test_a_warm_job_answers_from_the_cache_without_a_layout(tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     dagnote.render_many(SOURCES, RenderOptions(), Cache(cache_dir))
     before = dagnote.engine_runs()
@@ -104,46 +92,18 @@ def test_result_does_not_wait_for_the_cache_write(tmp_path: Path) -> None:
     assert len(list(Cache(tmp_path / "cache").keys())) == 1
 
 
-def test_an_unexpected_failure_in_an_engine_thread_is_an_engine_error(
+def test_an_unexpected_failure_in_a_layout_thread_is_an_engine_error(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """Whatever goes wrong while a batch is drawn, the build gets a message, not a crash."""
-    from dagnote import engine as engines
+    """Whatever goes wrong while a batch is laid out, the build gets a message, not a crash."""
 
-    def broken(*args: object, **kwargs: object) -> list[bytes]:
+    def broken(*args: object, **kwargs: object) -> list[dict]:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(engines, "run", broken)
+    monkeypatch.setattr(elk_runner.ElkPool, "layout", broken)
     results = dagnote.render_many(SOURCES[:2], RenderOptions())
     for r in results:
-        assert r.output is None
+        assert r.output is None and not r.errors
         assert r.engine_error is not None and "disk on fire" in r.engine_error
-
-
-@pytest.mark.skipif(REAL is None, reason="graphviz-pure is not installed")
-def test_without_pidfd_the_engine_is_still_awaited_and_bounded(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Kernels or Pythons without pidfd_open fall back to Popen.wait(timeout)."""
-    import os
-
-    tried: list[int] = []
-
-    def no_pidfd(pid: int) -> int:
-        tried.append(pid)
-        raise OSError("pidfd_open is not available")
-
-    monkeypatch.setattr(os, "pidfd_open", no_pidfd, raising=False)
-    assert dagnote.render(SOURCES[0]).output is not None
-    hanging = tmp_path / "engine-hangs"
-    hanging.write_text(f"#!{sys.executable}\nimport sys, time\n"
-                       "if sys.argv[1:] == ['-V']:\n"
-                       "    sys.stderr.write('dot - graphviz version 2.43.0 (stand-in)\\n')\n"
-                       "    sys.exit(0)\n"
-                       "time.sleep(60)\n", encoding="utf-8")
-    hanging.chmod(hanging.stat().st_mode | stat.S_IXUSR)
-    result = dagnote.render(SOURCES[0], RenderOptions(engine=str(hanging), timeout=1))
-    assert result.output is None
-    assert result.engine_error is not None and "timed out" in result.engine_error
-    assert len(tried) >= 2, "the engine waits did not go through pidfd_open"
 
 
 def test_take_forgets_the_image_and_identical_diagrams_still_get_theirs() -> None:
@@ -160,10 +120,10 @@ def test_take_forgets_the_image_and_identical_diagrams_still_get_theirs() -> Non
     assert later.output is not None and job.take(1).output == later.output
 
 
-def test_the_engine_starts_before_the_last_diagram_is_checked(
+def test_the_layout_starts_before_the_last_diagram_is_checked(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each batch goes to the engine once it is full: a large build's engine does not sit
-    idle while the rest of the build's diagrams are parsed and checked."""
+    """Each batch goes to a layout worker once it is full: a large build's workers do not
+    sit idle while the rest of the build's diagrams are parsed and checked."""
     import threading
 
     from dagnote import pipeline
