@@ -17,8 +17,8 @@ import dagnote
 from .hosts import Page, build_mkdocs, build_sphinx, write
 
 SVG = "{http://www.w3.org/2000/svg}"
-SVG_TAGS = {"svg", "g", "title", "desc", "style", "text", "polygon", "path", "ellipse",
-            "polyline", "rect"}
+SVG_TAGS = {"svg", "g", "title", "desc", "style", "rect", "circle", "ellipse", "polygon", "path",
+            "line", "text", "tspan"}
 PAYLOADS = [
     "<script>alert(1)</script>",
     '"]; a -> b [label="x',
@@ -33,6 +33,10 @@ PAYLOADS = [
 ]
 check = dagnote.check
 MARK = "PAYLOAD"  # every payload is tagged so the test finds where it landed
+#: attributes that name an element by its key (``data-key="mod:f@1"``) or an edge by the
+#: keys it joins: documented hooks for styling and scripts, so they carry the author's
+#: names; data-* attributes never run or load anything, and the text must round-trip
+KEY_ATTRIBUTES = {"data-key", "data-tail", "data-head"}
 
 
 def diagram(payload: str) -> str:
@@ -60,16 +64,25 @@ def svg_of(source: str) -> bytes:
 
 
 def assert_inert_svg(svg: bytes) -> str:
-    """Parse the SVG; only drawing elements, no handlers or script URLs. Returns its text."""
+    """Parse the SVG; only drawing elements, no handlers or script URLs, user text only as
+    text or in the key attributes. Returns its text."""
     root = fromstring(svg)
     tags = {el.tag.removeprefix(SVG) for el in root.iter()}
     assert tags <= SVG_TAGS, tags - SVG_TAGS
     for el in root.iter():
         for name, value in el.attrib.items():
             assert not name.lower().startswith("on"), (name, value)
+            if name in KEY_ATTRIBUTES:
+                continue
             assert "javascript:" not in value.lower(), (name, value)
             assert MARK not in value or el.tag.endswith("svg"), (el.tag, name, value)
     return " ".join(" ".join(el.itertext()) for el in root.iter())
+
+
+def key_attributes(svg: bytes) -> str:
+    """Every key attribute's value, as a parser reads it back."""
+    return " ".join(value for el in fromstring(svg).iter()
+                    for name, value in el.attrib.items() if name in KEY_ATTRIBUTES)
 
 
 def squash(text: str) -> str:
@@ -78,8 +91,12 @@ def squash(text: str) -> str:
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_labels_stay_literal_in_svg(payload: str) -> None:
-    text = squash(assert_inert_svg(svg_of(diagram(payload))))
+    svg = svg_of(diagram(payload))
+    text = squash(assert_inert_svg(svg))
     quoted = payload.replace('"', "'")
+    keys = squash(key_attributes(svg))
+    for name in (f"{MARK} {quoted}", f"{MARK}1 {quoted}"):  # a data set and a value
+        assert squash(name) in keys, name  # escaped on the way in, read back unchanged
     assert squash(f"{MARK} {quoted}") in text  # data set, drawn and in <desc>
     assert squash(f"{MARK}1 {quoted}") in text  # value
     assert squash(f"{MARK}3 {quoted}") in text  # module label
