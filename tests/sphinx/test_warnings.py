@@ -71,14 +71,37 @@ def test_lint_warning_and_strict_mode(project, build) -> None:
     assert "dagnote-error" in strict.read("other.html")
 
 
-def test_engine_failure_is_located_and_falls_back(project, build) -> None:
-    out = build(project("broken"), "html",
-                confoverrides={"dagnote_engine": "/nonexistent/dot",
-                               "dagnote_cache_dir": "no-cache-here"})
-    assert re.search(r"other\.rst:6: WARNING: could not render the diagram as SVG: .*"
-                     r"\[dagnote\.engine\]", out.warnings), out.warnings
+def test_layout_failure_is_located_and_falls_back(project, build, unstartable_layout) -> None:
+    out = build(project("broken"), "html", confoverrides={"dagnote_cache_dir": "no-cache-here"})
+    assert re.search(r"other\.rst:6: WARNING: could not render the diagram as SVG: "
+                     r"cannot start the ELK layout worker: .*\[dagnote\.engine\]",
+                     out.warnings), out.warnings
     html = out.read("other.html")
     assert "dagnote-error" in html and 'class="dagnote"' not in html
+
+
+def test_a_worker_killed_mid_build_is_located_and_the_next_build_draws(
+        project, build, worker_killer) -> None:
+    """Workers killed during the build (an OOM killer): every page is still written, each
+    figure's place has a located warning and an error box; nothing of it is cached, so the
+    next build (workers left alone) draws them all."""
+    src: Path = project("broken")
+    out = build(src, "html")
+    assert worker_killer.killed
+    assert re.search(r"other\.rst:6: WARNING: could not render the diagram as SVG: the ELK "
+                     r"layout worker \(pid \d+\) was killed by SIGKILL.*\[dagnote\.engine\]",
+                     out.warnings), out.warnings
+    assert re.search(r"index\.rst:\d+: WARNING: could not render", out.warnings), out.warnings
+    for name in ("index.html", "other.html"):
+        html = out.read(name)
+        assert "dagnote-error" in html and 'class="dagnote"' not in html
+    assert "Text after the block." in out.read("page.html")  # the build went on
+    worker_killer.stop()
+    again = build(src, "html", freshenv=True)  # same cache directory
+    assert "could not render" not in again.warnings, again.warnings
+    for name in ("index.html", "other.html"):
+        html = again.read(name)
+        assert 'class="dagnote"' in html and "dagnote-error" not in html
 
 
 def test_both_argument_and_content_is_refused(project, build) -> None:
