@@ -153,7 +153,7 @@ def test_second_build_runs_engine_zero_times_and_prunes(make_site: Site) -> None
         "docs/two.md": "# B\n\n```dagnote\nz ~ N(0, 1)\nz -> [g*] -> x\nmin x\n```\n"
                        "\n```dagnote\nx ~ X\nx -> [h*] -> y\nmin y\n```\n",
     })
-    dagnote.render("x -> [warm] -> y")  # the engine's one-time version probe, not counted
+    dagnote.render("x -> [warm] -> y")  # the layout workers are warm: only the build counts
     before = dagnote.engine_runs()
     build_site(root)
     assert dagnote.engine_runs() - before == 1  # three diagrams, ONE batch
@@ -270,15 +270,30 @@ def test_search_indexes_words_not_svg_and_pages_keep_their_svgs(make_site: Site)
     assert "var(--" not in index and "Weights: f (trained)" not in index
 
 
-def test_a_missing_engine_does_not_empty_the_cache(make_site: Site) -> None:
+def test_a_failed_layout_does_not_prune_the_cache(make_site: Site, monkeypatch,
+                                                  tmp_path: Path) -> None:
+    """A build whose layout workers cannot start warns and shows error boxes, but must not
+    prune: its failed diagrams were never drawn, and the entries it did not use stay."""
+    from dagnote.drawing import elk_runner
+
     root = make_site({
         "mkdocs.yml": PLAIN_YML,
         "docs/index.md": f"# A\n\n```dagnote\n{CLASSIFIER}```\n",
+        "docs/two.md": "# B\n\n```dagnote\nz ~ N(0, 1)\nz -> [g*] -> x\nmin x\n```\n",
     })
     build_site(root)
     cache = root / ".dagnote-cache"
-    assert len(list(dagnote.Cache(cache).keys())) == 1
-    write(root, {"mkdocs.yml": PLAIN_YML.replace(
-        "- dagnote", "- dagnote:\n      engine: no-such-graphviz-engine")})
-    build_site(root)  # warns and shows an error box, but must not prune
-    assert len(list(dagnote.Cache(cache).keys())) == 1
+    assert len(list(dagnote.Cache(cache).keys())) == 2
+    monkeypatch.setattr(elk_runner, "_pool", elk_runner.ElkPool())  # private, then broken
+    missing = str(tmp_path / "no-such-python")
+    monkeypatch.setattr(elk_runner, "_worker_command",
+                        lambda: ([missing, "-m", "dagnote.drawing.elk_worker"], {}, str(root)))
+    # two.md's diagram is replaced by one that must be laid out: it fails
+    write(root, {"docs/two.md": "# B\n\n```dagnote\nx ~ X\nx -> [h*] -> y\nmin y\n```\n"})
+    site = build_site(root)  # warns and shows an error box, but must not prune
+    assert "dagnote-error" in page(site, "two") and "cannot start" in page(site, "two")
+    assert len(list(dagnote.Cache(cache).keys())) == 2
+    monkeypatch.undo()  # the layout works again: the diagram is drawn, the unused pruned
+    site = build_site(root)
+    assert "dagnote-error" not in page(site, "two")
+    assert len(list(dagnote.Cache(cache).keys())) == 2

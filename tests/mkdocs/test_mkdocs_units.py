@@ -76,7 +76,7 @@ def test_everything_user_written_is_escaped() -> None:
 
 
 def test_plain_markdown_draws_a_document_in_one_engine_run(tmp_path: Path) -> None:
-    """Without the plugin, the extension still batches: one engine run per document."""
+    """Without the plugin, the extension still batches: one layout request per document."""
     import markdown
 
     from mkdocs_dagnote.extension import DagnoteExtension
@@ -84,7 +84,7 @@ def test_plain_markdown_draws_a_document_in_one_engine_run(tmp_path: Path) -> No
     fences = "".join(f"```dagnote\nx ~ X\nx -> [net{i}*] -> y\nmin y\n```\n\ntext\n\n"
                      for i in range(3))
     md = markdown.Markdown(extensions=[DagnoteExtension(cache_dir="", base_dir="")])
-    dagnote.render("x ~ X\nx -> [warm*] -> y\nmin y\n")  # the engine's version is known
+    dagnote.render("x ~ X\nx -> [warm*] -> y\nmin y\n")  # the layout workers are warm
     before = dagnote.engine_runs()
     html = md.convert("# Three figures\n\n" + fences)
     assert dagnote.engine_runs() - before == 1

@@ -63,7 +63,7 @@ def test_language_like_text_gives_a_model_or_located_errors(source: str) -> None
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(statements)
 def test_every_clean_diagram_renders_to_parseable_svg(source: str) -> None:
-    """What the checker accepts, the layout and engine must draw (no DOT escaping gaps)."""
+    """What the checker accepts, the layout and the SVG writer must draw (no escaping gaps)."""
     rendered = dagnote.render_many([source])[0]
     if rendered.errors:
         assert rendered.output is None

@@ -1,6 +1,6 @@
 """Size limits: a diagram too large to lay out quickly is refused with a located error.
 
-Without them one page could hold a build for minutes (the engine's cost grows faster than
+Without them one page could hold a build for minutes (the layout's cost grows faster than
 the source), so every limit in ``dagnote.limits`` has a test at and past its edge.
 """
 
@@ -80,8 +80,8 @@ def test_phase_panels_count_towards_the_element_limit() -> None:
 
 
 def test_too_large_diagram_starts_no_engine() -> None:
-    """A refused diagram costs no engine process and yields located errors, not output."""
-    dagnote.render_many(["x ~ X\n" + "z" * (MAX_LINE_LENGTH + 1)])  # engine version known
+    """A refused diagram costs no layout request and yields located errors, not output."""
+    dagnote.render_many(["x ~ X\n" + "z" * (MAX_LINE_LENGTH + 1)])
     before = dagnote.engine_runs()
     rendered = dagnote.render_many(["x ~ X\n" + "y" * (MAX_LINE_LENGTH + 1)])[0]
     assert rendered.output is None and rendered.errors
