@@ -9,7 +9,7 @@ import dagnote
 from dagnote.compile import compile_source
 from dagnote.drawing import elk_runner
 from dagnote.drawing.elk_graph import crossings, reorder_operands, to_elk
-from dagnote.drawing.place import _side_route
+from dagnote.drawing.route import route
 from dagnote.drawing.scene import build_scenes
 
 SEEDS = sorted((Path(__file__).parents[2] / "examples" / "seed").glob("*.dag"))
@@ -97,14 +97,19 @@ def test_crossings_counts_a_vertical_through_a_horizontal() -> None:
 
 def test_side_link_goes_around_a_box_in_its_way() -> None:
     a, b = (0.0, 0.0, 20.0, 20.0), (100.0, 0.0, 20.0, 20.0)
-    assert _side_route(a, b, [], 5) == [(20.0, 10.0), (100.0, 10.0)]
+    assert route(a, b, [], 5) == [(20.0, 10.0), (100.0, 10.0)]
     between = (50.0, 0.0, 20.0, 20.0)
-    route = _side_route(a, b, [between], 5)
-    assert len(route) > 2
-    for (x0, y0), (x1, y1) in zip(route, route[1:], strict=False):
-        assert x0 == x1 or y0 == y1
-        lo_x, hi_x, lo_y, hi_y = min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)
-        assert not (lo_x < 70 and hi_x > 50 and lo_y < 20 and hi_y > 0), route
+    below = (0.0, 60.0, 20.0, 20.0)  # a box lower left, in the way of a detour right
+    for boxes, others in (((a, b), [between]), ((a, below), [(25.0, 30.0, 60.0, 20.0)])):
+        points = route(*boxes, others, 5)
+        assert len(points) > 2
+        for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+            assert x0 == x1 or y0 == y1
+            lo_x, hi_x, lo_y, hi_y = min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)
+            for bx, by, bw, bh in [*others, *boxes]:
+                inside = lo_x < bx + bw and hi_x > bx and lo_y < by + bh and hi_y > by
+                assert not inside or (lo_x == hi_x and lo_x in (bx, bx + bw)) or (
+                    lo_y == hi_y and lo_y in (by, by + bh)), points
 
 
 def test_a_long_lr_chain_wraps_into_rows() -> None:

@@ -52,6 +52,9 @@ def graph_options(scene: Scene) -> dict[str, str]:
         "elk.padding": f"[top={_num(0.5 * s)},left={_num(0.5 * s)},"
                        f"bottom={_num(0.5 * s)},right={_num(0.5 * s)}]",
         "elk.layered.mergeEdges": "false",
+        # one layering for the whole panel, so a data set whose sample is not used yet
+        # still sits on the top row with the others
+        "elk.separateConnectedComponents": "false",
     }
     if scene.direction in ("LR", "RL"):
         # a long chain across the page wraps into rows rather than becoming a strip;

@@ -2,16 +2,16 @@
 
 Panels (phases) are laid out one graph each and set side by side here in declared order
 (stacked in LR/RL), captions on one line under them. Weight copies and shared-weight links
-are routed here, after the layout: straight between facing sides when nothing is in the
-way, otherwise around the outside of every box, so they never cross an element.
+are routed here, after the layout, around every box (:mod:`route`), so they never cross
+an element.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from .figure import Element, Figure, Path, Point
+from .figure import Element, Figure, Path, Point, Run, Text
+from .route import route, simplify
 from .scene import Scene, SideLink
 from .text import extent, place
 
@@ -29,6 +29,7 @@ class _Panel:
         self.height = float(result.get("height", 0))
         self.elements: list[Element] = []
         self.paths: list[Path] = []
+        self.marks: list[Box] = []  # stars, triangles and notes outside their boxes
         placed = {c["id"]: c for c in result.get("children", [])}
         boxes: dict[str, Box] = {}
         for node in scene.nodes.values():
@@ -46,10 +47,14 @@ class _Panel:
                 my = y + float(lab.get("y", 0))
                 if mark.top:  # a module's star: beside the box's upper-left corner
                     my = y - mark.height * 0.15
+                if mark.corner:  # a note with edges on every side: off the upper corner
+                    my = y - mark.height
                 if mark.shape is not None:
                     el.shapes.append(mark.shape.moved(mx, my))
                 if mark.text is not None:
                     el.texts.append(mark.text.moved(mx, my))
+                if mark.shape is not None or mark.text is not None:
+                    self.marks.append((mx, my, mark.width, mark.height))
             self.elements.append(el)
         self.boxes = boxes
         for edge_json, edge in zip(result.get("edges", []), scene.edges, strict=True):
@@ -61,7 +66,7 @@ class _Panel:
                     pt = (float(p["x"]), float(p["y"]))
                     if not points or points[-1] != pt:
                         points.append(pt)
-            points = _simplify(points)
+            points = simplify(points)
             label = None
             if edge.label:
                 lab = (edge_json.get("labels") or [{}])[0]
@@ -73,6 +78,10 @@ class _Panel:
             if edge.kind == "stopgrad":
                 path.bar_at = _bar_point(points)
             self.paths.append(path)
+        for path, edge in zip(self.paths, scene.edges, strict=True):
+            if edge.beside_bar and edge.label and path.label:
+                path.label = self.label_beside(path, edge.label, edge.label_size,
+                                               path.bar_at, path.label)
         for link in scene.links:
             self.paths.append(self.route(link))
         self.fit()
@@ -81,18 +90,51 @@ class _Panel:
         a, b = self.boxes[link.tail], self.boxes[link.head]
         others = [box for key, box in self.boxes.items() if key not in (link.tail, link.head)]
         gap = self.scene.size * 0.8
-        points = _side_route(a, b, others, gap)
-        (x0, y0), (x1, y1) = _middle_segment(points)
-        w, above, below = extent(link.label, link.label_size)
-        if y0 == y1:  # above a horizontal run
-            label = place(link.label, link.label_size, (x0 + x1) / 2,
-                          y0 - above - below - 2, italic=True)
-        else:  # right of a vertical one
-            label = place(link.label, link.label_size, x0 + w / 2 + 3,
-                          (y0 + y1) / 2 - (above + below) / 2, italic=True)
+        vertical = self.scene.direction in ("TB", "BT")
+        # out of the sides no data edge uses: left/right in TB, top/bottom in LR
+        points = route(a, b, others + self.marks, gap,
+                       ("left", "right") if vertical else ("top", "bottom"))
         copy = link.kind == "copy"
-        return Path(link.kind, points, "open" if copy else "none", dashed=True, label=label,
+        path = Path(link.kind, points, "open" if copy else "none", dashed=True,
                     tail=link.tail, head=link.head)
+        path.label = self.label_beside(path, link.label, link.label_size)
+        return path
+
+    def label_beside(self, path: Path, runs: tuple[Run, ...], size: float,
+                     near: Point | None = None, fallback: Text | None = None) -> Text:
+        """A label beside one of the path's segments (the one holding ``near`` first, then
+        the longest), above or below a horizontal one, right or left of a vertical one, at
+        its middle or a quarter from either end: the first spot that covers no box, mark,
+        label or edge; else ``fallback`` (where the layout left room), else the first."""
+        w, above, below = extent(runs, size)
+        h = above + below
+        taken = list(self.boxes.values()) + self.marks
+        taken += [_text_box(p.label) for p in self.paths if p.label and p is not path]
+        segments = [(p, q) for other in self.paths + [path]
+                    for p, q in zip(other.points, other.points[1:], strict=False)]
+        own = sorted(zip(path.points, path.points[1:], strict=False),
+                     key=lambda s: (near is None or not _hits((*near, 0, 0), *s),
+                                    -_length(*s)))
+        spots: list[tuple[float, float]] = []  # centre x, top y
+        for (x0, y0), (x1, y1) in own:
+            for t in (0.5, 0.25, 0.75):
+                if near is not None and _hits((*near, 0, 0), (x0, y0), (x1, y1)):
+                    x, y = near  # beside the bar
+                else:
+                    x, y = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
+                if y0 == y1:
+                    spots += [(x, y - h - 2), (x, y + 2)]
+                else:
+                    spots += [(x + w / 2 + 7, y - h / 2), (x - w / 2 - 7, y - h / 2)]
+        for cx, top in spots:
+            rect = (cx - w / 2, top, w, h)
+            if not any(_overlap(rect, box) for box in taken) and not any(
+                    _hits(rect, p, q) for p, q in segments):
+                return place(runs, size, cx, top, italic=True)
+        if fallback is not None:
+            return fallback
+        cx, top = spots[0]
+        return place(runs, size, cx, top, italic=True)
 
     def fit(self) -> None:
         """Grow the panel to hold links routed outside the layout's own extent."""
@@ -129,22 +171,26 @@ def _move_path(path: Path, dx: float, dy: float) -> None:
         path.bar_at = (path.bar_at[0] + dx, path.bar_at[1] + dy)
 
 
-def _middle_segment(points: list[Point]) -> tuple[Point, Point]:
-    i = (len(points) - 1) // 2
-    return points[i], points[i + 1]
+def _length(p: Point, q: Point) -> float:
+    return abs(q[0] - p[0]) + abs(q[1] - p[1])
 
 
-def _simplify(points: list[Point]) -> list[Point]:
-    """Drop points in the middle of a straight run (ELK leaves some)."""
-    out: list[Point] = []
-    for p in points:
-        if len(out) >= 2:
-            a, b = out[-2], out[-1]
-            if (a[0] == b[0] == p[0]) or (a[1] == b[1] == p[1]):
-                out[-1] = p
-                continue
-        out.append(p)
-    return out
+def _text_box(text: Text) -> Box:
+    left = text.x - text.width / 2 if text.anchor == "middle" else text.x
+    return (left, text.y - text.size, text.width, text.size * 1.25)
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return (a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3]
+            and b[1] < a[1] + a[3])
+
+
+def _hits(rect: Box, p: Point, q: Point) -> bool:
+    """Whether the axis-parallel segment p-q touches the rectangle."""
+    x, y, w, h = rect
+    lo_x, hi_x = sorted((p[0], q[0]))
+    lo_y, hi_y = sorted((p[1], q[1]))
+    return lo_x <= x + w and hi_x >= x and lo_y <= y + h and hi_y >= y
 
 
 def _bar_point(points: list[Point]) -> Point | None:
@@ -162,75 +208,6 @@ def _bar_point(points: list[Point]) -> Point | None:
                + abs(points[i + 1][1] - points[i][1]))
     (x0, y0), (x1, y1) = points[best], points[best + 1]
     return ((x0 + x1) / 2, (y0 + y1) / 2)
-
-
-def _crosses(p: Point, q: Point, box: Box, margin: float = 1.0) -> bool:
-    """Whether the axis-parallel segment p-q passes through the box's interior."""
-    x, y, w, h = box
-    left, right, top, bottom = x - margin, x + w + margin, y - margin, y + h + margin
-    if p[1] == q[1]:
-        lo, hi = sorted((p[0], q[0]))
-        return top < p[1] < bottom and lo < right and hi > left
-    lo, hi = sorted((p[1], q[1]))
-    return left < p[0] < right and lo < bottom and hi > top
-
-
-def _clear(points: list[Point], boxes: list[Box]) -> bool:
-    return not any(_crosses(p, q, box) for p, q in zip(points, points[1:], strict=False)
-                   for box in boxes)
-
-
-def _side_route(a: Box, b: Box, others: list[Box], gap: float) -> list[Point]:
-    """A link from box a to box b that crosses no other box.
-
-    Boxes on one row: straight between their facing sides when nothing stands between
-    them, else out of those sides and over the top of everything in the way. Boxes on
-    different rows: out of their right sides and down (or up) a channel right of
-    everything in the way.
-    """
-    ax, ay, aw, ah = a
-    bx, by, bw, bh = b
-    top, bottom = max(ay, by), min(ay + ah, by + bh)
-    if bottom - top > 4 and (ax + aw <= bx or bx + bw <= ax):
-        y = (top + bottom) / 2
-        (left, right) = (a, b) if ax + aw <= bx else (b, a)
-        x0, x1 = left[0] + left[2], right[0]
-        straight = [(x0, y), (x1, y)]
-        if _clear(straight, others):
-            return straight if left is a else straight[::-1]
-        over = min(ay, by) - gap
-
-        def over_the_top(level: float) -> list[Point]:
-            return [(x0, y), (x0 + gap / 2, y), (x0 + gap / 2, level), (x1 - gap / 2, level),
-                    (x1 - gap / 2, y), (x1, y)]
-
-        route = _push(over_the_top, over, others, gap, upwards=True)
-        return route if left is a else route[::-1]
-    ya, yb = ay + ah / 2, by + bh / 2
-
-    def around_the_right(x: float) -> list[Point]:
-        return [(ax + aw, ya), (x, ya), (x, yb), (bx + bw, yb)]
-
-    return _push(around_the_right, max(ax + aw, bx + bw) + gap, others, gap, upwards=False)
-
-
-def _push(route: Callable[[float], list[Point]], start: float, others: list[Box],
-          gap: float, upwards: bool) -> list[Point]:
-    """``route(level)`` at the first level, from ``start`` outwards, that crosses no box
-    (each try moves past the boxes that blocked the last)."""
-    level = start
-    for _ in range(len(others) + 1):
-        points = route(level)
-        blocking = [box for box in others
-                    if any(_crosses(p, q, box) for p, q in zip(points, points[1:],
-                                                             strict=False))]
-        if not blocking:
-            break
-        if upwards:
-            level = min(box[1] for box in blocking) - gap
-        else:
-            level = max(box[0] + box[2] for box in blocking) + gap
-    return _simplify(route(level))
 
 
 def assemble(scenes: list[Scene], results: list[dict[str, Any]]) -> Figure:

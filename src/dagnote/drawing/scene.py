@@ -40,6 +40,9 @@ STAR = 1.25
 TRIANGLE_W, TRIANGLE_H = 1.25, 1.1
 STRIP_W, STRIP_H, BLANK_W, STRIP_GAP = 7.0, 1.1, 1.2, 0.25
 CIRCLE_MIN, ELLIPSE_H = 1.7, 1.75
+NOTE_SIDES: dict[str, tuple[Literal["left", "right", "above", "below"], ...]] = {
+    "TB": ("right", "above", "left", "below"), "LR": ("above", "below", "right", "left")}
+SIDE_OF = {"left": "WEST", "right": "EAST", "above": "NORTH", "below": "SOUTH"}
 
 
 @dataclass
@@ -57,6 +60,7 @@ class Mark:
     shape: Shape | None = None  # at (0, 0), moved to the mark's position
     text: Text | None = None    # likewise
     top: bool = False           # sits at the top of the box's side (a module's star)
+    corner: bool = False        # sits off the box's upper corner (no side is free)
 
 
 @dataclass
@@ -83,9 +87,12 @@ class SceneEdge:
     source: str  # port ids
     target: str
     arrow: Literal["filled", "open", "none"] = "filled"
-    label: tuple[Run, ...] | None = None
+    label: tuple[Run, ...] | None = None  # placed by the layout, which leaves room for it
     label_size: float = 0.0
     straight: bool = False  # part of the main chain: the layout keeps it straight
+    # a stop-grad edge's label: the layout leaves room for it (``label``), dagnote puts it
+    # next to the bar when there is room there
+    beside_bar: bool = False
 
 
 @dataclass
@@ -148,13 +155,19 @@ class _Builder:
         s = self.size * STAR
         return Mark("left", s, s, shape=Shape("star", 0, 0, s, s), top=top)
 
-    def note(self, node: Node) -> Mark | None:
+    def note(self, node: Node, sn: SceneNode) -> None:
+        """A side note, on the first side of the box (right, above, left, below in TB;
+        above, below, right in LR) that no edge meets."""
         if not node.note:
-            return None
+            return
         parts = runs(node.note)
         w, above, below = extent(parts, self.size * VALUE_SCALE)
         text = place(parts, self.size * VALUE_SCALE, w / 2, 0)
-        return Mark("right" if self.vertical else "above", w, above + below, text=text)
+        taken = set(sn.ports.values())
+        order = NOTE_SIDES["TB" if self.vertical else "LR"]
+        where = next((side for side in order if SIDE_OF[side] not in taken), None)
+        sn.marks.append(Mark(where or "right", w, above + below, text=text,
+                             corner=where is None))
 
     def add(self, node: SceneNode) -> None:
         self.scene.nodes[node.key] = node
@@ -192,7 +205,15 @@ class _Builder:
                 sn.layer = "LAST"
         if node.key in self.trained:
             sn.css += " dn-trainable"
-            sn.marks.append(self.star(top=False))
+            if self.vertical:
+                sn.marks.append(self.star(top=False))
+            else:  # edges come in from the side: the star is part of the box
+                star = STAR * s
+                shift = star + 0.15 * s
+                sn.texts = [t.moved(shift, 0) for t in sn.texts]
+                sn.shapes = [sh.moved(shift, 0) for sh in sn.shapes]
+                sn.shapes.insert(0, Shape("star", 0, (sn.height - star) / 2, star, star))
+                sn.width += shift
         if given:
             sn.layer = "FIRST"
         return sn
@@ -298,9 +319,6 @@ class _Builder:
                 sn = self.operator(node, nid)
             else:
                 sn = self.value(node, nid)
-            note = self.note(node)
-            if note:
-                sn.marks.append(note)
             self.add(sn)
         where = {key: self.merged.get(key, key) for key in d.nodes}
         operands: dict[str, list[Edge]] = {}
@@ -316,6 +334,9 @@ class _Builder:
                                    self.size * 0.8))
                 continue
             self.edge(f"e{index}", e, tail, head, operands.get(e.head, []))
+        for key, node in d.nodes.items():
+            if key in self.scene.nodes:
+                self.note(node, self.scene.nodes[key])
         self.shared_links()
         return self.scene
 
@@ -345,13 +366,11 @@ class _Builder:
             target, straight = self.port(head, e.side, sides[e.side]), False
         else:
             target = self.port(head, f"in{e.order}", sides["in"])
-        label: tuple[Run, ...] | None = None
-        if e.kind == "stopgrad":
-            label = runs(e.label or "stop-grad")
-        elif e.label:
-            label = runs(e.label)
+        label = runs(e.label or "stop-grad") if e.kind == "stopgrad" else (
+            runs(e.label) if e.label else None)
         self.scene.edges.append(SceneEdge(eid, e.kind, tail, head, source, target, arrow,
-                                          label, self.size * 0.75, straight))
+                                          label, self.size * 0.75, straight,
+                                          e.kind == "stopgrad"))
 
     def shared_links(self) -> None:
         """One dashed link between consecutive boxes of each module (shared weights)."""
@@ -369,11 +388,12 @@ class _Builder:
         the two boxes that far apart (an empty mark is only a spacer)."""
         self.scene.links.append(link)
         w, above, below = extent(link.label, link.label_size)
-        node = self.scene.nodes[link.tail]
-        if self.vertical:
-            node.marks.append(Mark("right", w + 0.8 * self.size, above + below))
-        else:
-            node.marks.append(Mark("below", w, above + below + 0.8 * self.size))
+        for key in (link.tail, link.head):  # either may end up on the left
+            node = self.scene.nodes[key]
+            if self.vertical:
+                node.marks.append(Mark("right", w + 0.8 * self.size, above + below))
+            else:
+                node.marks.append(Mark("below", w, above + below + 0.8 * self.size))
 
 
 def _strip(blank: str, x: float, y: float, width: float, height: float,
