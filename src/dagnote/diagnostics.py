@@ -50,4 +50,5 @@ class DiagramError(DagnoteError):
 
 
 class EngineError(DagnoteError):
-    """The Graphviz engine is missing, failed, timed out or wrote something unusable."""
+    """Drawing failed: a layout worker could not start, died, timed out or refused the
+    graph, or a PNG/PDF conversion failed (the name predates the ELK layout)."""

@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ..checks import trainables
-from ..labels import plain
 from ..model import Diagram, Edge, Node, ObjectiveSpec
 from .figure import Run, Shape, Text
-from .text import extent, place, prior_runs, runs
+from .text import extent, place, plain, prior_runs, runs
 
 Side = Literal["NORTH", "SOUTH", "WEST", "EAST"]
 # which side of a box edges meet, by flow direction: in (from the previous layer), out,

@@ -5,9 +5,9 @@ only turns shapes into SVG primitives (the trainable star, the sampling mark and
 objective triangles are geometry, not glyphs, so they render without any font), rounds
 the corners of edges and adds arrowheads.
 
-Colours follow the attribute convention of :mod:`dagnote.svg`: ``stroke="black"``,
+Colours follow the attribute convention of :mod:`dagnote.drawing.theme`: ``stroke="black"``,
 ``fill="black"``, ``fill="white"``, ``fill="#b197d6"`` and ``class="dn-bg"`` are mapped
-to the page's ``--dagnote-*`` variables by :func:`dagnote.svg.style_sheet`, so one SVG
+to the page's ``--dagnote-*`` variables by :func:`dagnote.drawing.theme.style_sheet`, so one SVG
 follows light and dark pages and still draws in renderers without CSS variables.
 
 The output has no XML prolog, comments or DOCTYPE, is ASCII (other characters as

@@ -9,11 +9,25 @@ from __future__ import annotations
 import functools
 import re
 
-from ..labels import prior_label
 from .figure import Run, Text
 from .metrics import SCRIPT_RATIO, ascent, descent, runs_width
 
 _SCRIPT = re.compile(r"([_^])(\{[^{}]*\}|[^\s{}_^])")
+_DISTRIBUTIONS = {"N": "𝒩", "U": "𝒰", "Cat": "Cat", "Bern": "Bern"}
+
+
+@functools.lru_cache(maxsize=8192)
+def plain(label: str) -> str:
+    """The label as readable plain text (titles, summaries): ``y_{0..n-1}`` -> ``y0..n-1``."""
+    return _SCRIPT.sub(lambda m: m.group(2).strip("{}"), label)
+
+
+def prior_label(label: str) -> tuple[str, str]:
+    """(name drawn in calligraphic form, argument text) for a prior like ``N(0, 1)``."""
+    m = re.fullmatch(r"(\w+)(\(.*\))", label, flags=re.S)
+    if not m:
+        return label, ""
+    return _DISTRIBUTIONS.get(m.group(1), m.group(1)), m.group(2)
 
 
 @functools.lru_cache(maxsize=4096)
