@@ -141,11 +141,14 @@ def diagram(index: int, size: int | None = None, salt: int = 0) -> str:
 
 
 def drawing(source: str) -> str:
-    """What the engine gets for ``source`` (comments do not change it)."""
+    """What is drawn for ``source``: its scenes (every element's label, size and marks, one
+    per panel), before layout; comments do not change it."""
     from dagnote.compile import compile_source
-    from dagnote.layout import to_dot
+    from dagnote.drawing.scene import build_scenes
+    from dagnote.options import RenderOptions
 
-    return to_dot(compile_source(source).diagram).dot
+    diagram = compile_source(source).diagram
+    return repr(build_scenes(diagram, RenderOptions().font_size, diagram.direction or "TB"))
 
 
 def diagrams(count: int) -> list[str]:

@@ -2,16 +2,20 @@
 
 Builds, in one run and from the same generated figures:
 
-* Sphinx: (a) ``sphinx_dagnote``, (b) the same figures as DOT under ``sphinx.ext.graphviz``
-  with the system ``dot``, (c) the same pages with plain code blocks (the floor);
+* Sphinx: (a) ``sphinx_dagnote``, (b) the same figures as DOT (dagnote's former DOT
+  generator, ``graphviz_dot.py``) under ``sphinx.ext.graphviz`` with the system ``dot``,
+  one process per figure (Debian: ``apt-get install graphviz``; the benchmark's own
+  requirement, not dagnote's), (c) the same pages with plain code blocks (the floor);
   cold (fresh output and cache), warm with no change, one page touched, one diagram edited;
 * MkDocs: the ``dagnote`` plugin against the same site with plain fences;
-* in-process: ``dagnote.render_many`` against one engine process per diagram, and
-  parse + check + DOT of a 20-node diagram.
+* in-process: ``dagnote.render_many`` over all diagrams (a few layout requests to warm
+  ELK workers) against one ``render_many``, so one request, per diagram, and
+  parse + check + ELK graph of a 20-node diagram.
 
 Every build is a subprocess (argument lists, never a shell); times are medians over
-``--repeats`` runs, peak memory is the build process's max RSS from ``os.wait4``. The last
-line printed is one JSON object (see bench/README.md).
+``--repeats`` runs, peak memory is the build process's max RSS from ``os.wait4`` (which
+covers the layout workers it reaped). The last line printed is one JSON object (see
+bench/README.md).
 
 Run: ``.venv/bin/python bench/run.py`` (about 3 minutes) or ``--quick`` (under a minute).
 """
@@ -41,20 +45,22 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 import bench_diagrams as gen  # noqa: E402
+from graphviz_dot import to_dot  # noqa: E402
 
 import dagnote  # noqa: E402
-from dagnote import engine as engines  # noqa: E402
 from dagnote.compile import compile_source  # noqa: E402
+from dagnote.drawing import elk_runner  # noqa: E402
+from dagnote.drawing.elk_graph import to_elk  # noqa: E402
+from dagnote.drawing.scene import build_scenes  # noqa: E402
 
 core_render = importlib.import_module("dagnote.pipeline")  # the render pipeline module
-from dagnote.layout import to_dot  # noqa: E402
 
 SYSTEM_DOT = shutil.which("dot") or "/usr/bin/dot"
 TARGETS = {
     "cold_vs_graphviz": 0.4,  # ratio, at most
     "warm_vs_floor": 1.05,  # ratio, at most
     "edit_rendered": 1,  # exactly
-    "parse_check_dot_median_ms": 1.0,  # below
+    "parse_check_graph_median_ms": 1.0,  # below
     "mkdocs_cold_vs_floor": 0.5,  # seconds above the floor, at most
     "peak_mem_vs_floor": 1.2,  # ratio, at most
 }
@@ -64,7 +70,7 @@ TARGETS = {
 
 
 def dot_of(source: str) -> str:
-    """dagnote's own DOT for a diagram (what sphinx.ext.graphviz gets)."""
+    """dagnote's former DOT for a diagram (what sphinx.ext.graphviz gets)."""
     return to_dot(compile_source(source).diagram).dot
 
 
@@ -111,7 +117,6 @@ def md_page(page: int, sources: Sequence[str], indices: Sequence[int], fence: st
 
 SPHINX_CONF = {
     "dagnote": ('extensions = ["sphinx_dagnote"]\n'
-                'dagnote_engine = {engine!r}\n'
                 'dagnote_cache_dir = ".dagnote-cache"\n'),
     "graphviz": ('extensions = ["sphinx.ext.graphviz"]\n'
                  'graphviz_output_format = "svg"\n'
@@ -120,12 +125,10 @@ SPHINX_CONF = {
 }
 
 
-def write_sphinx(root: Path, kind: str, sources: Sequence[str], pages: int,
-                 engine: str) -> Path:
+def write_sphinx(root: Path, kind: str, sources: Sequence[str], pages: int) -> Path:
     """A Sphinx project (``kind`` is ``dagnote``, ``graphviz`` or ``floor``)."""
     root.mkdir(parents=True, exist_ok=True)
-    conf = (f'project = "bench-{kind}"\n' + SPHINX_CONF[kind].format(engine=engine)
-            + 'html_theme = "alabaster"\n')
+    conf = f'project = "bench-{kind}"\n' + SPHINX_CONF[kind] + 'html_theme = "alabaster"\n'
     (root / "conf.py").write_text(conf, encoding="utf-8")
     names = [f"page{p:02d}" for p in range(pages)]
     index = ["Benchmark", "=========", "", ".. toctree::", "", *[f"   {n}" for n in names], ""]
@@ -136,14 +139,13 @@ def write_sphinx(root: Path, kind: str, sources: Sequence[str], pages: int,
     return root
 
 
-def write_mkdocs(root: Path, kind: str, sources: Sequence[str], pages: int,
-                 engine: str) -> Path:
+def write_mkdocs(root: Path, kind: str, sources: Sequence[str], pages: int) -> Path:
     """An MkDocs site: ``kind`` ``dagnote`` (the plugin) or ``floor`` (plain fences)."""
     docs = root / "docs"
     docs.mkdir(parents=True, exist_ok=True)
     yml = [f"site_name: bench-{kind}", "theme:", "  name: mkdocs", "plugins:", "  - search"]
     if kind == "dagnote":
-        yml += ["  - dagnote:", f"      engine: {engine}", "      cache_dir: .dagnote-cache"]
+        yml += ["  - dagnote:", "      cache_dir: .dagnote-cache"]
     (root / "mkdocs.yml").write_text("\n".join(yml) + "\n", encoding="utf-8")
     (docs / "index.md").write_text("# Benchmark\n\nGenerated pages.\n", encoding="utf-8")
     fence = "dagnote" if kind == "dagnote" else "text"
@@ -158,8 +160,8 @@ def write_mkdocs(root: Path, kind: str, sources: Sequence[str], pages: int,
 
 @dataclass
 class Run:
-    """One build: wall and CPU seconds (engine processes included), max RSS in MiB, exit
-    status and its stderr."""
+    """One build: wall and CPU seconds (its layout worker processes included), max RSS in
+    MiB, exit status and its stderr."""
 
     seconds: float
     cpu_s: float
@@ -186,7 +188,8 @@ print(json.dumps([seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss,
 
 def run_build(argv: Sequence[str], cwd: Path) -> Run:
     """Run one build process and measure it: wall seconds, CPU of the build and every
-    descendant it waited for (engine runs), its own max RSS, exit status and stderr."""
+    descendant it waited for (its layout workers, reaped as it exits), the max RSS of it
+    and of those descendants, exit status and stderr."""
     with tempfile.TemporaryFile() as err:
         proc = subprocess.run([sys.executable, "-S", "-c", _LAUNCHER, *argv], cwd=cwd,
                               stdout=subprocess.PIPE, stderr=err, check=False)
@@ -267,16 +270,15 @@ class Series:
 class Bench:
     """All projects of one run and the builds over them."""
 
-    def __init__(self, work: Path, sources: Sequence[str], pages: int, engine: str,
+    def __init__(self, work: Path, sources: Sequence[str], pages: int,
                  log: Callable[[str], None]) -> None:
         self.work = work
         self.sources = list(sources)
         self.pages = pages
-        self.engine = engine
         self.log = log
-        self.sphinx = {k: write_sphinx(work / f"sphinx-{k}", k, sources, pages, engine)
+        self.sphinx = {k: write_sphinx(work / f"sphinx-{k}", k, sources, pages)
                        for k in ("dagnote", "graphviz", "floor")}
-        self.mkdocs = {k: write_mkdocs(work / f"mkdocs-{k}", k, sources, pages, engine)
+        self.mkdocs = {k: write_mkdocs(work / f"mkdocs-{k}", k, sources, pages)
                        for k in ("dagnote", "floor")}
         self.results: dict[str, Series] = {}
 
@@ -363,16 +365,55 @@ def run_builds(bench: Bench, repeats: int, with_graphviz: bool = True) -> dict[s
 
 
 def cpu_now() -> float:
-    """CPU seconds of this process plus its finished children (engine runs)."""
+    """CPU seconds of this process, its finished children and its running layout workers
+    (long-lived: their CPU reaches RUSAGE_CHILDREN only once they have exited)."""
     own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime + workers_cpu()
 
 
-def batch_vs_single(sources: Sequence[str], engine: str) -> dict[str, Any]:
-    """``render_many`` over all sources vs one ``render_many`` (one process) per diagram."""
-    options = dagnote.RenderOptions(engine=engine)
-    engines.resolve(engine)  # version probe outside the measurement
+def workers_cpu() -> float:
+    """User + system CPU seconds of this process's running layout workers (Linux /proc;
+    elsewhere 0, and the in-process CPU numbers leave the workers out)."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0.0
+    for pid in elk_runner.pool().worker_pids():
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) "
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
+def warm_workers() -> None:
+    """Start every worker of the pool before a measurement (one request per worker at
+    once, so each finds the others busy), as a long build or ``mkdocs serve`` has them."""
+    import threading
+
+    graph = {"id": "warm", "layoutOptions": {"elk.algorithm": "layered"},
+             "children": [{"id": "a", "width": 10, "height": 10}], "edges": []}
+    current = elk_runner.pool()
+    barrier = threading.Barrier(current.size)
+
+    def one() -> None:
+        barrier.wait()
+        current.layout([graph], 30)
+
+    threads = [threading.Thread(target=one) for _ in range(current.size)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def batch_vs_single(sources: Sequence[str]) -> dict[str, Any]:
+    """``render_many`` over all sources (a few layout requests) vs one ``render_many``
+    (one request) per diagram, both on warm layout workers."""
+    options = dagnote.RenderOptions()
+    warm_workers()  # worker start-up (V8 and the ELK bundle) outside the measurement
+    starts = elk_runner.worker_starts()
     core_render.clear_memo()
     start_runs, cpu = dagnote.engine_runs(), cpu_now()
     start = time.perf_counter()
@@ -398,17 +439,24 @@ def batch_vs_single(sources: Sequence[str], engine: str) -> dict[str, Any]:
         "single_runs": single_runs,
         "batch_ok": sum(r.ok for r in batch),
         "single_ok": sum(r.ok for r in single),
+        "workers": elk_runner.pool().size,
+        "worker_starts": elk_runner.worker_starts() - starts,  # 0: all were warm
+        "peak_worker_rss_mib": round(elk_runner.peak_worker_rss_mib(), 1),
     }
 
 
-def parse_check_dot(repeats: int = 300, nodes: int = 20) -> dict[str, Any]:
-    """Median and p90 milliseconds of parse + check + DOT for a ``nodes``-element diagram."""
+def parse_check_graph(repeats: int = 300, nodes: int = 20) -> dict[str, Any]:
+    """Median and p90 milliseconds of parse + check + scene + ELK graph for a
+    ``nodes``-element diagram: what a build's own thread does before a layout request."""
     source = gen.sized(nodes)
     count = len(compile_source(source).diagram.nodes)
+    size = dagnote.RenderOptions().font_size
     times: list[float] = []
     for _ in range(repeats):
         start = time.perf_counter()
-        to_dot(compile_source(source).diagram)
+        diagram = compile_source(source).diagram
+        for scene in build_scenes(diagram, size, diagram.direction or "TB"):
+            to_elk(scene)
         times.append(time.perf_counter() - start)
     times.sort()
     return {"nodes": count, "repeats": repeats,
@@ -428,14 +476,26 @@ def _version_of(module: str) -> str:
         return "missing"
 
 
+def dot_version() -> str:
+    """The system dot's version line (the baseline's engine)."""
+    try:
+        proc = subprocess.run([SYSTEM_DOT, "-V"], capture_output=True, text=True, timeout=30,
+                              check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"unavailable ({exc})"
+    return (proc.stderr or proc.stdout).strip() or f"unavailable (status {proc.returncode})"
+
+
 def machine() -> dict[str, str]:
     """What the numbers were measured on."""
-    engine_versions = {}
-    for name in (engines.EMBEDDED, SYSTEM_DOT):
-        try:
-            engine_versions[Path(name).name] = engines.resolve(name).version
-        except dagnote.EngineError as exc:
-            engine_versions[Path(name).name] = f"unavailable ({exc})"
+    worker = elk_runner.ElkWorker()
+    try:
+        worker.layout([{"id": "probe", "children": [], "edges": []}], 30)
+        v8 = str(worker.ready_info.get("v8", "unknown"))
+    except dagnote.EngineError as exc:
+        v8 = f"unavailable ({exc})"
+    finally:
+        worker.close()
     return {
         "nproc": str(os.cpu_count()),
         "python": platform.python_version(),
@@ -443,14 +503,17 @@ def machine() -> dict[str, str]:
         "sphinx": _version_of("sphinx"),
         "mkdocs": _version_of("mkdocs"),
         "dagnote": dagnote.__version__,
-        **engine_versions,
+        "elkjs": elk_runner.ELK_VERSION,
+        "mini-racer": _version_of("mini-racer"),
+        "v8": v8,
+        "dot": dot_version(),
     }
 
 
-def summarise(results: dict[str, Series], engine: str, counts: dict[str, int],
-              bvs: dict[str, Any], pcd: dict[str, Any], diagrams: int) -> dict[str, Any]:
+def summarise(results: dict[str, Series], counts: dict[str, int], bvs: dict[str, Any],
+              pcd: dict[str, Any], diagrams: int) -> dict[str, Any]:
     """The JSON summary (ratios and absolute seconds above the floor)."""
-    out: dict[str, Any] = {"diagrams": diagrams, "engine": engine}
+    out: dict[str, Any] = {"diagrams": diagrams, "layout": f"elkjs {elk_runner.ELK_VERSION}"}
 
     def med(name: str, cpu: bool = False) -> float:
         return results[name].cpu_s if cpu else results[name].seconds
@@ -486,8 +549,8 @@ def summarise(results: dict[str, Series], engine: str, counts: dict[str, int],
                                     "floor_mb": round(floor, 1)}
         out["figures_in_output"] = counts
     out["batch_vs_single"] = bvs
-    out["parse_check_dot_median_ms"] = pcd["median_ms"]
-    out["parse_check_dot"] = pcd
+    out["parse_check_graph_median_ms"] = pcd["median_ms"]
+    out["parse_check_graph"] = pcd
     out["targets"] = targets_met(out)
     return out
 
@@ -506,8 +569,8 @@ def targets_met(out: dict[str, Any]) -> dict[str, bool | None]:
     checks["warm_vs_floor"] = None if warm is None else warm <= TARGETS["warm_vs_floor"]
     edit = out.get("edit_rendered")
     checks["edit_rendered"] = None if edit is None else edit == TARGETS["edit_rendered"]
-    checks["parse_check_dot_median_ms"] = (out["parse_check_dot_median_ms"]
-                                           < TARGETS["parse_check_dot_median_ms"])
+    checks["parse_check_graph_median_ms"] = (out["parse_check_graph_median_ms"]
+                                             < TARGETS["parse_check_graph_median_ms"])
     mk = get("mkdocs_cold_vs_floor", "above_s")
     checks["mkdocs_cold_vs_floor"] = None if mk is None else mk <= TARGETS["mkdocs_cold_vs_floor"]
     mem = get("peak_mem_vs_floor", "ratio")
@@ -532,16 +595,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--diagrams", type=int, default=200)
     p.add_argument("--pages", type=int, default=20)
     p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--engine", default=engines.EMBEDDED,
-                   help="dagnote engine for the dagnote builds (graphviz-pure or dot)")
     p.add_argument("--quick", action="store_true",
                    help="30 diagrams on 3 pages, 1 repeat (under a minute)")
     p.add_argument("--no-builds", action="store_true", help="in-process measurements only")
-    p.add_argument("--bvs-engines", default=f"{engines.EMBEDDED},{SYSTEM_DOT}",
-                   help="comma-separated engines for batch_vs_single")
     p.add_argument("--pcd-repeats", type=int, default=500,
-                   help="repetitions of parse + check + DOT (--quick: 100)")
-    p.add_argument("--no-graphviz", action="store_true", help="skip sphinx.ext.graphviz")
+                   help="repetitions of parse + check + ELK graph (--quick: 100)")
+    p.add_argument("--no-graphviz", action="store_true",
+                   help="skip sphinx.ext.graphviz (which needs Graphviz's dot)")
     p.add_argument("--workdir", type=Path, help="keep the generated projects here")
     return p.parse_args(argv)
 
@@ -573,23 +633,25 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     def log(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
 
+    if not args.no_builds and not args.no_graphviz and shutil.which(SYSTEM_DOT) is None:
+        raise SystemExit("the sphinx.ext.graphviz baseline needs Graphviz's dot "
+                         "(Debian/Ubuntu: apt-get install graphviz), or pass --no-graphviz")
     sources = gen.diagrams(args.diagrams)
     info = machine()
     log("machine: " + ", ".join(f"{k} {v}" for k, v in info.items()))
-    bvs = {Path(e).name: batch_vs_single(sources, e) for e in args.bvs_engines.split(",")}
-    pcd = parse_check_dot(min(args.pcd_repeats, 100) if args.quick else args.pcd_repeats)
+    bvs = batch_vs_single(sources)
+    pcd = parse_check_graph(min(args.pcd_repeats, 100) if args.quick else args.pcd_repeats)
     bench: Bench | None = None
     counts: dict[str, int] = {}
     if not args.no_builds:
         work = args.workdir or Path(tempfile.mkdtemp(prefix="dagnote-bench-"))
-        bench = Bench(work, sources, args.pages, args.engine, log)
+        bench = Bench(work, sources, args.pages, log)
         log(f"projects in {work}")
         counts = run_builds(bench, args.repeats, with_graphviz=not args.no_graphviz)
         print(table(bench))
         if args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)
-    result = summarise(bench.results if bench else {}, args.engine, counts, bvs, pcd,
-                       args.diagrams)
+    result = summarise(bench.results if bench else {}, counts, bvs, pcd, args.diagrams)
     result["machine"] = info
     print(json.dumps(result, ensure_ascii=False))
     return result

@@ -1,4 +1,4 @@
-"""The benchmark script works: structure and engine-process counts, never timings."""
+"""The benchmark script works: structure and layout-request counts, never timings."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import importlib
 import importlib.util
 import json
 import os
-import shutil
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -18,7 +17,7 @@ import dagnote
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 REQUIRED = ("cold_vs_graphviz", "warm_vs_floor", "mkdocs_cold_vs_floor", "diagrams",
             "edit_rendered", "peak_mem_vs_floor", "batch_vs_single",
-            "parse_check_dot_median_ms")
+            "parse_check_graph_median_ms")
 
 
 def _load() -> ModuleType:
@@ -44,38 +43,40 @@ def test_generated_diagrams_are_clean_distinct_and_5_to_25_elements() -> None:
     assert bench.gen.node_count(bench.gen.sized(20)) == 20
 
 
-@pytest.mark.parametrize("engine", [
-    "graphviz-pure",
-    pytest.param("dot", marks=[
-        pytest.mark.systemdot,
-        pytest.mark.skipif(shutil.which("dot") is None, reason="system Graphviz not installed"),
-    ]),
-])
-def test_batch_vs_single_counts_engine_processes(engine: str) -> None:
+def test_batch_vs_single_counts_layout_requests() -> None:
     sources = bench.gen.diagrams(10)
-    result = bench.batch_vs_single(sources, engine)
-    limit = core_render.BATCH_SIZE if engine == "graphviz-pure" else core_render.SYSTEM_BATCH_SIZE
-    assert result["single_runs"] == 10  # one engine process per diagram
-    size = core_render.batch_size(10, os.cpu_count() or 1, limit)
-    assert result["batch_runs"] == -(-10 // size)  # ten diagrams in runs of `size`
+    result = bench.batch_vs_single(sources)
+    assert result["single_runs"] == 10  # one layout request per diagram
+    size = core_render.batch_size(10, os.cpu_count() or 1)
+    assert result["batch_runs"] == -(-10 // size)  # ten diagrams in requests of `size`
     assert result["batch_runs"] < result["single_runs"]
     assert result["batch_ok"] == result["single_ok"] == 10
+    assert result["workers"] >= 1 and result["peak_worker_rss_mib"] > 0
 
 
-def test_parse_check_dot_reports_a_median_for_twenty_elements() -> None:
-    result = bench.parse_check_dot(repeats=5)
+def test_parse_check_graph_reports_a_median_for_twenty_elements() -> None:
+    result = bench.parse_check_graph(repeats=5)
     assert result["nodes"] == 20 and result["repeats"] == 5
     assert set(result) >= {"median_ms", "p90_ms"}
 
 
+def test_the_graphviz_baseline_gets_dot_for_every_figure() -> None:
+    """sphinx.ext.graphviz is given dagnote's former DOT (bench/graphviz_dot.py)."""
+    for source in bench.gen.diagrams(7):  # one of each family
+        dot = bench.dot_of(source)
+        assert dot.startswith("digraph dagnote {") and dot.rstrip().endswith("}")
+    page = bench.rst_page(0, [bench.gen.diagrams(1)[0]], [0], "graphviz")
+    assert ".. graphviz::" in page and "digraph dagnote" in page
+
+
 def test_in_process_run_prints_one_json_line_last(capsys: pytest.CaptureFixture[str]) -> None:
-    bench.main(["--no-builds", "--diagrams", "4", "--bvs-engines", "graphviz-pure",
-                "--pcd-repeats", "3"])
+    bench.main(["--no-builds", "--diagrams", "4", "--pcd-repeats", "3"])
     last = capsys.readouterr().out.strip().splitlines()[-1]
     result = json.loads(last)
     assert result["diagrams"] == 4
-    assert result["batch_vs_single"]["graphviz-pure"]["single_runs"] == 4
-    assert "parse_check_dot_median_ms" in result and "machine" in result
+    assert result["batch_vs_single"]["single_runs"] == 4
+    assert "parse_check_graph_median_ms" in result and "machine" in result
+    assert result["machine"]["elkjs"] == result["layout"].split()[-1]
 
 
 def test_summary_of_build_series_has_every_required_key() -> None:
@@ -87,7 +88,7 @@ def test_summary_of_build_series_has_every_required_key() -> None:
         series = bench.Series(runs=[bench.Run(1.0, 1.0, 60.0, 0, "")])
         series.extra = [1 if name == "sphinx-dagnote-edit" else 0]
         results[name] = series
-    out = bench.summarise(results, "graphviz-pure", {}, {}, {"median_ms": 0.5}, 200)
+    out = bench.summarise(results, {}, {}, {"median_ms": 0.5}, 200)
     assert set(REQUIRED) <= set(out)
     assert out["edit_rendered"] == 1
     for key in ("warm_vs_floor", "mkdocs_cold_vs_floor"):
