@@ -174,7 +174,7 @@ def _star(shape: Shape) -> str:
 
 def _mark_stroke(shape: Shape) -> float:
     along = shape.h if shape.vertical else shape.w
-    return min(3.0, max(1.6, 0.12 * along))
+    return min(2.4, max(1.4, 0.09 * along))
 
 
 def _sample(shape: Shape, width: float) -> str:
