@@ -3,6 +3,7 @@ escaping, batching, cache."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -94,13 +95,17 @@ def test_labels_are_literal_text(label: str) -> None:
     assert expected.replace(" ", "") in texts.replace(" ", "").replace("\xa0", "")
 
 
-def test_batch_uses_far_fewer_engine_processes() -> None:
+def test_batch_uses_far_fewer_layout_requests() -> None:
+    from dagnote import pipeline
+
     sources = [f"x ~ X\nx -> [f{i}*] -> y\ny, x -> (ce) -> loss\nmin loss" for i in range(30)]
     before = dagnote.engine_runs()
     results = render_many(sources)
     runs = dagnote.engine_runs() - before
     assert all(r.ok for r in results)
-    assert 1 <= runs <= 2  # 30 graphs in at most two processes (one per batch)
+    # one request per batch: a batch per core, never fewer than MIN_BATCH diagrams each
+    assert runs == -(-30 // pipeline.batch_size(30, os.cpu_count() or 1))
+    assert 1 <= runs <= 30 // pipeline.MIN_BATCH
 
 
 def test_diagram_with_errors_is_not_rendered() -> None:

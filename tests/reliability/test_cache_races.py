@@ -45,7 +45,7 @@ def rewrite(directory: Path, change: Callable[[str, bytes], tuple[str, bytes]]) 
 def leftovers(directory: Path) -> list[Path]:
     """Anything but the database and its write-ahead log (no temporary or partial files)."""
     return [p for p in directory.rglob("*")
-            if p.is_file() and not p.name.startswith(DATABASE) and "engines" not in p.parts]
+            if p.is_file() and not p.name.startswith(DATABASE)]
 
 
 def first_render(tmp_path: Path) -> bytes:
@@ -178,7 +178,7 @@ print(json.dumps([
 
 
 def diagrams() -> list[str]:
-    """The nine seed figures plus variants: enough to need several engine batches."""
+    """The nine seed figures plus variants: enough to need several layout requests."""
     seeds = [p.read_text(encoding="utf-8") for p in sorted(SEED.glob("*.dag"))]
     variants = [f"x ~ X\nx -> [f{i}*] -> y{i}\ny{i}, x -> (ce) -> loss\nmin loss\n"
                 for i in range(40)]
