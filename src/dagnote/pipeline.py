@@ -187,6 +187,7 @@ class RenderJob:
         self._first: dict[int, int] = {}  # a waiting diagram -> the identical one drawn
         self._copies: dict[int, list[int]] = {}  # a diagram drawn -> identical ones waiting
         self._batch_of: dict[int, tuple[_Batch, int]] = {}
+        self._unprepared: dict[int, str] = {}  # a diagram whose ELK graph failed -> why
         self._writer: ThreadPoolExecutor | None = None
         self._keys = {i: cache_key(s, options, ENGINE, DRAWING_VERSION)
                       for i, s in enumerate(self.sources)}
@@ -264,15 +265,23 @@ class RenderJob:
         o = self.options
         graphs: list[dict[str, Any]] = []
         drawings: list[_Drawing] = []
-        for _, compiled in ready:
+        indices: list[int] = []
+        for i, compiled in ready:
             d = compiled.diagram
             direction = o.direction or d.direction or o.default_direction or "TB"
-            scenes = build_scenes(d, o.font_size, direction)
-            graphs += [to_elk(scene) for scene in scenes]
+            try:
+                scenes = build_scenes(d, o.font_size, direction)
+                elk = [to_elk(scene) for scene in scenes]
+            except Exception as exc:  # noqa: BLE001 - one diagram must not stop the build
+                self._unprepared[i] = f"the diagram could not be prepared for layout: {exc!r}"
+                continue
+            graphs += elk
             drawings.append(_Drawing(_title(compiled), compiled.summary.text(), scenes))
-        indices = [i for i, _ in ready]
+            indices.append(i)
         # the models are not needed again: a large build does not hold them
-        _forget([self.sources[i] for i in indices])
+        _forget([self.sources[i] for i, _ in ready])
+        if not indices:
+            return
         future = pool.submit(_run_batch, graphs, o.timeout)
         batch = _Batch(indices, drawings, future, waiting=len(indices))
         for position, i in enumerate(indices):
@@ -307,7 +316,9 @@ class RenderJob:
         """Draw diagram ``index`` (the first of identical ones) once its batch is laid
         out, and give its image to every identical diagram still waiting."""
         self._first.pop(index, None)
-        result = self._results[index]
+        if index in self._unprepared:
+            self._hand_out(index, self._unprepared.pop(index))
+            return
         if index not in self._batch_of:
             return  # finished already (through an identical diagram)
         batch, position = self._batch_of.pop(index)
@@ -324,6 +335,12 @@ class RenderJob:
         batch.waiting -= 1
         if batch.waiting == 0:
             batch.raw = None  # every diagram of the batch is done: free the layouts
+        self._hand_out(index, out)
+
+    def _hand_out(self, index: int, out: bytes | str) -> None:
+        """Diagram ``index``'s image (or error) to it and every identical diagram waiting;
+        an image is cached."""
+        result = self._results[index]
         copies = [result] + [self._results[d] for d in self._copies.pop(index, ())]
         for copy in copies:
             if copy is None:
@@ -423,7 +440,7 @@ def _finish(drawing: _Drawing, key: str, laid_out: list[dict[str, Any] | str],
             return convert(svg, options.format, options.timeout)
     except EngineError as exc:
         return str(exc)
-    except (KeyError, TypeError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 - a result or drawing bug: this diagram only
         return f"the layout could not be drawn: {exc!r}"
     return svg
 

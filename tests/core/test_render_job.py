@@ -148,3 +148,58 @@ def test_the_layout_starts_before_the_last_diagram_is_checked(
     pipeline.clear_memo()
     results = dagnote.start_render(sources, RenderOptions()).results()
     assert all(r.output is not None for r in results)
+
+
+POISON = "x ~ X\nx -> [poison*] -> y\nmin y\n"
+
+
+def test_a_bug_while_drawing_one_diagram_is_its_engine_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any exception from placement or the SVG writer (not only the expected kinds) stays
+    with its diagram: the build gets a message, the neighbours their images."""
+    from dagnote.drawing import place
+
+    real = place.assemble
+
+    def assemble(scenes: list, results: list) -> object:
+        if "poison" in repr(scenes):
+            raise IndexError("list index out of range")
+        return real(scenes, results)
+
+    monkeypatch.setattr(place, "assemble", assemble)
+    cache = Cache(tmp_path / "cache")
+    good, poisoned, other, again = dagnote.render_many(
+        [SOURCES[0], POISON, SOURCES[1], POISON], RenderOptions(), cache)
+    for r in (poisoned, again):
+        assert r.output is None and not r.errors
+        assert r.engine_error is not None and "list index out of range" in r.engine_error
+    assert good.output is not None and other.output is not None
+    assert len(list(Cache(tmp_path / "cache").keys())) == 2
+
+
+def test_a_bug_while_preparing_one_layout_is_its_engine_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An exception while a diagram's scenes or ELK graphs are built (on the host's
+    thread, before any layout) fails that diagram and its copies, not the whole job."""
+    from dagnote import pipeline
+    from dagnote.drawing import scene
+
+    real = scene.build_scenes
+
+    def build_scenes(diagram: object, *args: object) -> list:
+        if "poison" in repr(diagram):
+            raise ZeroDivisionError("float division by zero")
+        return real(diagram, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scene, "build_scenes", build_scenes)
+    pipeline.clear_memo()
+    cache = Cache(tmp_path / "cache")
+    job = dagnote.start_render([POISON, SOURCES[0], POISON, SOURCES[2]], RenderOptions(),
+                               cache)
+    copy = job.result(2)  # the copy first: it must not wait for, or miss, the error
+    results = job.results()
+    for r in (copy, results[0]):
+        assert r.output is None and not r.errors
+        assert r.engine_error is not None and "float division by zero" in r.engine_error
+    assert results[1].output is not None and results[3].output is not None
+    assert len(list(Cache(tmp_path / "cache").keys())) == 2
