@@ -17,6 +17,7 @@ Performance notes (see bench/README.md):
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -394,19 +395,30 @@ def _run_batch(graphs: list[dict[str, Any]], timeout: float) -> list[dict[str, A
         _runs += 1
     try:
         results = list(pool().layout(graphs, timeout))
-        # a second layout only for graphs whose operands enter an operator from the side
-        # away from their source; kept when its edges cross less
-        again = {i: g for i, (graph, r) in enumerate(zip(graphs, results, strict=True))
-                 if isinstance(r, dict) and (g := reorder_operands(graph, r)) is not None}
-        if again:
-            for i, r in zip(again, pool().layout(list(again.values()), timeout), strict=True):
-                first = results[i]
-                if isinstance(r, dict) and isinstance(first, dict) and (
-                        crossings(r) < crossings(first)):
-                    results[i] = r
-        return results
     except EngineError as exc:
         return [str(exc)] * len(graphs)
+    # a second layout only for graphs whose operands enter an operator from the side
+    # away from their source; kept when its edges cross less. It is an improvement only:
+    # when it cannot be made, the first layout stands
+    again: dict[int, dict[str, Any]] = {}
+    for i, (graph, r) in enumerate(zip(graphs, results, strict=True)):
+        if isinstance(r, dict):
+            with contextlib.suppress(Exception):
+                if (g := reorder_operands(graph, r)) is not None:
+                    again[i] = g
+    if not again:
+        return results
+    try:
+        second = pool().layout(list(again.values()), timeout)
+    except EngineError:
+        return results
+    for i, r in zip(again, second, strict=True):
+        first = results[i]
+        if isinstance(r, dict) and isinstance(first, dict):
+            with contextlib.suppress(Exception):
+                if crossings(r) < crossings(first):
+                    results[i] = r
+    return results
 
 
 def _forget(sources: Sequence[str]) -> None:

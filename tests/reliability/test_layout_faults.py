@@ -272,3 +272,31 @@ def test_workers_killed_between_builds_are_replaced(layout_pool: object) -> None
     assert rendered.output is not None, rendered.engine_error
     assert elk_runner.worker_starts() > starts
     assert not set(pids) & set(layout_pool.worker_pids())  # type: ignore[attr-defined]
+
+
+def test_a_failed_second_pass_keeps_the_first_layout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The operand pass (a second request for graphs whose operands would cross) is an
+    improvement only: when it fails, or its input cannot be made, the first layout is
+    drawn; an image is never thrown away for it."""
+    vae = (Path(__file__).resolve().parents[2] / "examples" / "seed" / "vae.dag").read_text()
+    real = elk_runner.ElkPool.layout
+    calls: list[int] = []
+
+    def second_fails(self: elk_runner.ElkPool, graphs: list, timeout: float = 10.0) -> list:
+        calls.append(len(graphs))
+        if len(calls) == 2:
+            raise dagnote.EngineError("the ELK layout worker (pid 1) was killed by SIGKILL")
+        return real(self, graphs, timeout)
+
+    monkeypatch.setattr(elk_runner.ElkPool, "layout", second_fails)
+    [rendered] = dagnote.render_many([vae])
+    assert len(calls) == 2, "vae.dag no longer takes the second pass: pick another figure"
+    assert rendered.engine_error is None and rendered.output is not None
+
+    def reorder_fails(graph: dict, result: dict) -> dict:
+        raise KeyError("x")
+
+    monkeypatch.setattr(elk_graph, "reorder_operands", reorder_fails)
+    dagnote.pipeline.clear_memo()
+    [rendered] = dagnote.render_many([vae + "# again\n"])
+    assert rendered.engine_error is None and rendered.output is not None
