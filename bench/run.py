@@ -211,20 +211,22 @@ def run_build(argv: Sequence[str], cwd: Path) -> Run:
     descendant it waited for (its layout workers, reaped as it exits), the build process's
     own max RSS and its workers' largest, exit status and stderr.
 
-    ``argv`` is ``[python, "-m", module, args...]``."""
-    assert argv[1] == "-m"
+    A ``[python, "-m", module, args...]`` build runs under :data:`_MEASURED`; any other
+    command is measured by wait4 alone."""
     with tempfile.TemporaryFile() as err, tempfile.TemporaryDirectory() as tmp:
         rss_file = Path(tmp) / "rss.json"
         env = dict(os.environ, DAGNOTE_BENCH_RSS=str(rss_file))
-        measured = [argv[0], "-c", _MEASURED, *argv[2:]]
-        proc = subprocess.run([sys.executable, "-S", "-c", _LAUNCHER, *measured], cwd=cwd,
+        if len(argv) > 2 and argv[1] == "-m":
+            argv = [argv[0], "-c", _MEASURED, *argv[2:]]
+        proc = subprocess.run([sys.executable, "-S", "-c", _LAUNCHER, *argv], cwd=cwd,
                               stdout=subprocess.PIPE, stderr=err, check=False, env=env)
         err.seek(0)
         text = err.read().decode("utf-8", "replace")
         if proc.returncode != 0:
             return Run(0.0, 0.0, 0.0, proc.returncode, text)
-        seconds, cpu, _, status = json.loads(proc.stdout)
-        own, workers = json.loads(rss_file.read_text()) if rss_file.exists() else (0.0, 0.0)
+        seconds, cpu, rss_kib, status = json.loads(proc.stdout)
+        own, workers = (json.loads(rss_file.read_text()) if rss_file.exists()
+                        else (rss_kib / 1024, 0.0))
     return Run(seconds, cpu, own, status, text, workers)
 
 
@@ -706,7 +708,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     log("machine: " + ", ".join(f"{k} {v}" for k, v in info.items()))
     bvs = batch_vs_single(sources)
     pcd = parse_check_graph(min(args.pcd_repeats, 100) if args.quick else args.pcd_repeats)
-    elk = elk_layout(50 if args.quick else 200)
+    elk = elk_layout(min(args.pcd_repeats, 50 if args.quick else 200))
     bench: Bench | None = None
     counts: dict[str, int] = {}
     if not args.no_builds:

@@ -76,6 +76,7 @@ def test_in_process_run_prints_one_json_line_last(capsys: pytest.CaptureFixture[
     assert result["diagrams"] == 4
     assert result["batch_vs_single"]["single_runs"] == 4
     assert "parse_check_graph_median_ms" in result and "machine" in result
+    assert result["elk_ms_median"] > 0 and result["worker_peak_rss_mib"] > 0
     assert result["machine"]["elkjs"] == result["layout"].split()[-1]
 
 
@@ -88,8 +89,11 @@ def test_summary_of_build_series_has_every_required_key() -> None:
         series = bench.Series(runs=[bench.Run(1.0, 1.0, 60.0, 0, "")])
         series.extra = [1 if name == "sphinx-dagnote-edit" else 0]
         results[name] = series
-    out = bench.summarise(results, {}, {}, {"median_ms": 0.5}, 200)
+    out = bench.summarise(results, {}, {"peak_worker_rss_mib": 150.0}, {"median_ms": 0.5},
+                          {"median_ms": 9.0}, 200)
     assert set(REQUIRED) <= set(out)
+    assert {"elk_ms_median", "worker_peak_rss_mib", "mkdocs_cold_above_floor_s"} <= set(out)
+    assert out["targets"]["elk_ms_median"] and out["targets"]["worker_peak_rss_mib"]
     assert out["edit_rendered"] == 1
     for key in ("warm_vs_floor", "mkdocs_cold_vs_floor"):
         assert {"ratio", "above_s"} <= set(out[key])
