@@ -23,7 +23,7 @@ import json
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +45,15 @@ ENGINE = "elk"
 DRAWING_VERSION = "elkjs-0.12.1/drawing-1"
 MEMO_SIZE = 256  # compiled diagrams kept between check() and render_many()
 META = b"dagnote-meta-1 "  # cache entry body: META + JSON + b"\n" + image
+# a cache entry saying the layout did not finish within TIMEOUT seconds (then the number):
+# later builds report it at once instead of waiting again, unless given more time
+TIMED_OUT = b"dagnote-timed-out-1 "
+# layouts stopped at their timeout in one job before the rest of its diagrams are no longer
+# tried: a build spends at most about this many timeouts per worker on layouts that hang
+HUNG_BUDGET = 2
+# ELK's work grows with the layers its edges cross (one dummy node each); past this a
+# layout takes seconds (measured: 2,500 -> 2.5 s, 4,300 -> 5.7 s, 7,000 -> 17 s)
+MAX_LAYOUT_COST = 3000
 
 _memo: OrderedDict[str, Compiled] = OrderedDict()
 _memo_lock = threading.Lock()
@@ -189,6 +198,7 @@ class RenderJob:
         self._copies: dict[int, list[int]] = {}  # a diagram drawn -> identical ones waiting
         self._batch_of: dict[int, tuple[_Batch, int]] = {}
         self._unprepared: dict[int, str] = {}  # a diagram whose ELK graph failed -> why
+        self._hung = _Budget(HUNG_BUDGET)
         self._writer: ThreadPoolExecutor | None = None
         self._keys = {i: cache_key(s, options, ENGINE, DRAWING_VERSION)
                       for i, s in enumerate(self.sources)}
@@ -207,11 +217,29 @@ class RenderJob:
         body = self.cache.get(self._keys[i])
         if body is None:
             return None
+        if body.startswith(TIMED_OUT):
+            return self._timed_out_before(i, source, body)
         output, meta = _unpack(source, body)
         if meta is None:
             known = _compiled(source)
             meta = (list(known.diagnostics), known.summary)
         return Rendered(source, meta[0], meta[1], output=output, from_cache=True,
+                        extra={"cache_key": self._keys[i]})
+
+    def _timed_out_before(self, i: int, source: str, body: bytes) -> Rendered | None:
+        """A diagram whose layout an earlier build stopped at its timeout: reported at
+        once, unless this build allows more time (then it is tried again)."""
+        try:
+            seconds = float(body[len(TIMED_OUT):])
+        except ValueError:
+            return None
+        if not self.options.timeout <= seconds:
+            return None
+        known = _compiled(source)
+        return Rendered(source, list(known.diagnostics), known.summary, from_cache=True,
+                        engine_error=f"the layout did not finish within {seconds:g} s in an "
+                        "earlier build: simplify the diagram, split it, or allow more "
+                        "time (the timeout setting)",
                         extra={"cache_key": self._keys[i]})
 
     def _check_and_start(self, todo: list[int]) -> None:
@@ -260,7 +288,7 @@ class RenderJob:
 
     def _submit(self, pool: ThreadPoolExecutor, ready: list[tuple[int, Compiled]]) -> None:
         """ELK graphs for one batch, handed to a layout worker; the models are dropped."""
-        from .drawing.elk_graph import to_elk
+        from .drawing.elk_graph import layout_cost, to_elk
         from .drawing.scene import build_scenes
 
         o = self.options
@@ -273,8 +301,16 @@ class RenderJob:
             try:
                 scenes = build_scenes(d, o.font_size, direction)
                 elk = [to_elk(scene) for scene in scenes]
+                cost = max(layout_cost(graph) for graph in elk)
             except Exception as exc:  # noqa: BLE001 - one diagram must not stop the build
                 self._unprepared[i] = f"the diagram could not be prepared for layout: {exc!r}"
+                continue
+            if cost > MAX_LAYOUT_COST:
+                self._unprepared[i] = (
+                    f"too large to lay out: its connections cross {cost} layers in all "
+                    f"(the limit is {MAX_LAYOUT_COST}; layout time grows faster than that "
+                    "count): split it into smaller diagrams, or join fewer elements with "
+                    "each other")
                 continue
             graphs += elk
             drawings.append(_Drawing(_title(compiled), compiled.summary.text(), scenes))
@@ -283,7 +319,7 @@ class RenderJob:
         _forget([self.sources[i] for i, _ in ready])
         if not indices:
             return
-        future = pool.submit(_run_batch, graphs, o.timeout)
+        future = pool.submit(_run_batch, graphs, o.timeout, self._hung)
         batch = _Batch(indices, drawings, future, waiting=len(indices))
         for position, i in enumerate(indices):
             self._batch_of[i] = (batch, position)
@@ -337,6 +373,10 @@ class RenderJob:
         if batch.waiting == 0:
             batch.raw = None  # every diagram of the batch is done: free the layouts
         self._hand_out(index, out)
+        if (isinstance(out, str) and out.startswith(_timeout_message())
+                and self.cache is not None):
+            seconds = str(self.options.timeout).encode("ascii")
+            self._write(lambda cache: cache.put(self._keys[index], TIMED_OUT + seconds))
 
     def _hand_out(self, index: int, out: bytes | str) -> None:
         """Diagram ``index``'s image (or error) to it and every identical diagram waiting;
@@ -365,6 +405,11 @@ class RenderJob:
         """Cache a drawing on a writer thread: an SQLite insert (~0.16 ms, more when
         another build holds the database) runs with the GIL released, so the host's thread
         need not wait for it."""
+        meta = (result.source, list(result.diagnostics), result.summary)
+        self._write(lambda cache: cache.put(key, _pack(*meta, output)))
+
+    def _write(self, put: Callable[[Cache], None]) -> None:
+        """Run a cache write on the writer thread."""
         if self._writer is None:
             from concurrent.futures import ThreadPoolExecutor
 
@@ -372,8 +417,7 @@ class RenderJob:
                                               thread_name_prefix="dagnote-cache")
         cache = self.cache
         assert cache is not None
-        meta = (result.source, list(result.diagnostics), result.summary)
-        self._writer.submit(lambda: cache.put(key, _pack(*meta, output)))
+        self._writer.submit(put, cache)
 
     def flush(self) -> None:
         """Wait until every drawing taken so far is in the cache."""
@@ -382,21 +426,52 @@ class RenderJob:
             self._writer = None
 
 
-def _run_batch(graphs: list[dict[str, Any]], timeout: float) -> list[dict[str, Any] | str]:
+class _Budget:
+    """How many more layouts of a job may be stopped at their timeout (shared by the
+    threads that wait for its batches): once none, the rest are not tried."""
+
+    def __init__(self, count: int) -> None:
+        self._left = count
+        self._lock = threading.Lock()
+
+    def left(self) -> int:
+        with self._lock:
+            return self._left
+
+    def spend(self, count: int) -> None:
+        with self._lock:
+            self._left = max(0, self._left - count)
+
+
+def _timeout_message() -> str:
+    from .drawing.elk_runner import TIMED_OUT as message
+
+    return message
+
+
+def _run_batch(graphs: list[dict[str, Any]], timeout: float,
+               hung: _Budget | None = None) -> list[dict[str, Any] | str]:
     """ELK results (dicts) or error messages (str) for one batch, in order.
 
     Runs on a waiting thread: a layout worker process does the work while it sleeps.
+    ``hung`` bounds the build's time on layouts that do not finish: after its count of
+    timeouts, the rest of the job's graphs are answered without being tried.
     """
     global _runs
     from .drawing.elk_graph import crossings, reorder_operands
-    from .drawing.elk_runner import pool
+    from .drawing.elk_runner import SKIPPED, TIMED_OUT, pool
 
+    left = hung.left() if hung is not None else None
+    if left == 0:
+        return [SKIPPED] * len(graphs)
     with _runs_lock:
         _runs += 1
     try:
-        results = list(pool().layout(graphs, timeout))
+        results = list(pool().layout(graphs, timeout, left))
     except EngineError as exc:
         return [str(exc)] * len(graphs)
+    if hung is not None:
+        hung.spend(sum(isinstance(r, str) and r.startswith(TIMED_OUT) for r in results))
     # a second layout only for graphs whose operands enter an operator from the side
     # away from their source; kept when its edges cross less. It is an improvement only:
     # when it cannot be made, the first layout stands

@@ -8,7 +8,9 @@ answers requests on its stdin/stdout:
 * a frame is a 4-byte big-endian length and that many bytes of UTF-8 JSON;
 * on start the worker writes ``HELLO`` and one frame, ``{"ready": true, ...}`` or
   ``{"fatal": "message"}`` (then it exits);
-* a request is ``{"graphs": [<ELK JSON graph>, ...], "timeout": seconds_per_graph}``, the
+* a request is ``{"graphs": [<ELK JSON graph>, ...], "timeout": seconds_per_graph}`` and
+  optionally ``"max_timeouts": n`` (after n layouts stopped at their timeout, the rest of
+  the request is answered with :data:`SKIPPED`), the
   reply ``{"results": [{"graph": <laid-out graph>} | {"error": "message"}, ...],
   "maxrss_kib": n}`` (a request it cannot read gets ``{"error": "message"}``).
 
@@ -53,6 +55,9 @@ PER_GRAPH_SLACK = 1.0  # seconds per graph on top of its timeout (JSON, a V8 rel
 MAX_POOL_WORKERS = 4
 
 HELLO = b"DAGNOTE-ELK-WORKER-1\n"
+TIMED_OUT = "layout took longer than"  # starts the message of a layout stopped in time
+SKIPPED = ("not laid out: layouts that did not finish in time already used up this "
+           "build's budget for them")
 FRAME_HEADER = struct.Struct(">I")
 
 _T = TypeVar("_T")
@@ -425,8 +430,12 @@ class ElkWorker:
 
     # -- layout
 
-    def layout(self, graphs: Sequence[dict[str, Any]], timeout: float) -> list[Result]:
+    def layout(self, graphs: Sequence[dict[str, Any]], timeout: float,
+               max_timeouts: int | None = None) -> list[Result]:
         """Lay out every graph (ELK JSON); a result is the laid-out graph or an error message.
+
+        ``max_timeouts``: after that many layouts stopped at ``timeout``, the remaining
+        graphs are answered with :data:`SKIPPED` instead of being tried.
 
         Raises EngineError when the worker cannot start, dies twice in a row, or does not
         answer within ``timeout`` per graph plus an allowance.
@@ -451,19 +460,20 @@ class ElkWorker:
                 results[i] = (f"the graph is {len(data)} bytes of JSON; the limit is {limit}")
                 continue
             if batch and size + len(data) + 1 > limit:
-                self._run_batch(batch, timeout, results)
+                self._run_batch(batch, timeout, results, max_timeouts)
                 batch, size = [], 0
             batch.append((i, data))
             size += len(data) + 1
         if batch:
-            self._run_batch(batch, timeout, results)
+            self._run_batch(batch, timeout, results, max_timeouts)
         assert all(r is not None for r in results)
         return results  # type: ignore[return-value]
 
     def _run_batch(self, batch: list[tuple[int, bytes]], timeout: float,
-                   results: list[Result | None]) -> None:
-        request = (b'{"timeout":' + json.dumps(float(timeout)).encode() + b',"graphs":['
-                   + b",".join(data for _, data in batch) + b"]}")
+                   results: list[Result | None], max_timeouts: int | None = None) -> None:
+        budget = b"" if max_timeouts is None else b',"max_timeouts":%d' % max_timeouts
+        request = (b'{"timeout":' + json.dumps(float(timeout)).encode() + budget
+                   + b',"graphs":[' + b",".join(data for _, data in batch) + b"]}")
         try:
             answers = self._exchange(request, timeout, len(batch))
         except _WorkerDied:
@@ -548,13 +558,14 @@ class ElkPool:
             workers = list(self._all)
         return [pid for w in workers if w.alive() and (pid := w.pid) is not None]
 
-    def layout(self, graphs: Sequence[dict[str, Any]], timeout: float = 10.0) -> list[Result]:
+    def layout(self, graphs: Sequence[dict[str, Any]], timeout: float = 10.0,
+               max_timeouts: int | None = None) -> list[Result]:
         """Lay out ``graphs`` on a free worker (waiting for one if all are busy)."""
         if not graphs:
             return []
         worker = self._acquire()
         try:
-            return worker.layout(graphs, timeout)
+            return worker.layout(graphs, timeout, max_timeouts)
         finally:
             self._release(worker)
 

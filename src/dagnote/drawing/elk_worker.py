@@ -26,6 +26,8 @@ from dagnote.drawing.elk_runner import (
     HELLO,
     MAX_REPLY_BYTES,
     MAX_REQUEST_BYTES,
+    SKIPPED,
+    TIMED_OUT,
     V8_HEAP_LIMIT_BYTES,
     encode_frame,
 )
@@ -125,6 +127,7 @@ class Engine:
         self.source = ""
         self.ctx: Any = None
         self.load_seconds = 0.0
+        self.timeouts = 0  # layouts stopped at their timeout, in this process's life
 
     def start(self) -> dict[str, Any]:
         """The hello message: ready, or fatal with the reason."""
@@ -181,7 +184,8 @@ class Engine:
             answer = self.ctx.eval(f"dagnoteLayout({json.dumps(text)})", timeout_sec=timeout)
         except JSTimeoutException:
             self.close()  # a terminated execution may leave ELK half-way: start afresh
-            return _error(f"layout took longer than {timeout:g} s")
+            self.timeouts += 1
+            return _error(f"{TIMED_OUT} {timeout:g} s")
         except JSOOMException:
             self.close()
             return _error(f"layout needed more than {V8_HEAP_LIMIT_BYTES >> 20} MiB of memory")
@@ -200,6 +204,10 @@ class Engine:
             request = json.loads(payload)
             graphs = request["graphs"]
             timeout = request["timeout"]
+            max_timeouts = request.get("max_timeouts")
+            if max_timeouts is not None and (isinstance(max_timeouts, bool)
+                                             or not isinstance(max_timeouts, int)):
+                raise TypeError("'max_timeouts' is not a whole number")
             if not isinstance(graphs, list):
                 raise TypeError("'graphs' is not a list")
             if (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
@@ -209,7 +217,11 @@ class Engine:
             return _error(f"unusable request: {exc}")
         pieces: list[bytes] = []
         room = MAX_REPLY_BYTES - 4096
+        first = self.timeouts
         for graph in graphs:
+            if max_timeouts is not None and self.timeouts - first >= max_timeouts:
+                pieces.append(_error(SKIPPED))  # the build's time for hung layouts is spent
+                continue
             piece = self.layout(json.dumps(graph), float(timeout))
             if len(piece) + 1 > room:
                 piece = _error(f"the layout is {len(piece)} bytes of JSON; "
