@@ -18,7 +18,7 @@ import pytest
 from defusedxml.ElementTree import fromstring
 
 import dagnote
-from dagnote import Cache, RenderOptions
+from dagnote import Cache, RenderOptions, pipeline
 from dagnote.drawing import elk_graph, elk_runner
 
 GOOD = "x ~ X\nx -> [f*] -> y\nmin y\n"
@@ -203,7 +203,11 @@ def test_a_slow_layout_times_out_with_a_clear_message_and_the_worker_goes_on(
     assert slow.output is None and not slow.errors
     assert_one_line_error(slow.engine_error)
     assert "took longer than 0.05 s" in slow.engine_error  # type: ignore[operator]
-    assert not cache_files(tmp_path / "cache")
+    # the cache remembers the timeout (later builds report it at once), holds no image
+    remembered = Cache(tmp_path / "cache")
+    assert [remembered.get(key)[:len(pipeline.TIMED_OUT)]  # type: ignore[index]
+            for key in cache_files(tmp_path / "cache")] == [pipeline.TIMED_OUT]
+    remembered.close()
     [good] = dagnote.render_many([OTHER])
     assert good.output is not None
     [later] = dagnote.render_many([big], RenderOptions(timeout=30), Cache(tmp_path / "cache"))
@@ -282,11 +286,12 @@ def test_a_failed_second_pass_keeps_the_first_layout(monkeypatch: pytest.MonkeyP
     real = elk_runner.ElkPool.layout
     calls: list[int] = []
 
-    def second_fails(self: elk_runner.ElkPool, graphs: list, timeout: float = 10.0) -> list:
+    def second_fails(self: elk_runner.ElkPool, graphs: list, timeout: float = 10.0,
+                     max_timeouts: int | None = None) -> list:
         calls.append(len(graphs))
         if len(calls) == 2:
             raise dagnote.EngineError("the ELK layout worker (pid 1) was killed by SIGKILL")
-        return real(self, graphs, timeout)
+        return real(self, graphs, timeout, max_timeouts)
 
     monkeypatch.setattr(elk_runner.ElkPool, "layout", second_fails)
     [rendered] = dagnote.render_many([vae])
