@@ -64,7 +64,8 @@ def cache_key(source: str, options: RenderOptions, engine_name: str, engine_vers
         sort_keys=True,
         ensure_ascii=False,
     )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    # a lone surrogate cannot be UTF-8; such a diagram has errors, but still needs a key
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 #: Every open Cache, so that a forked child can drop what it inherited.

@@ -9,8 +9,9 @@ from .checks import summarize
 from .diagnostics import Diagnostic
 from .limits import MAX_NODES, drawn_problems, limit_problems
 from .model import Diagram, build
-from .parse import parse
+from .parse import BOM, parse
 from .result import Summary
+from .syntax import Pos, Program
 
 
 @dataclass
@@ -30,6 +31,7 @@ def compile_source(source: str) -> Compiled:
     The checks run on what did parse, so one run reports a bad line and, say, an
     untrained module elsewhere (a compiler that stops at the first error wastes builds).
     """
+    source = source.removeprefix(BOM)  # a byte order mark is not text (nor a column)
     too_big = limit_problems(source)
     if too_big:
         return Compiled(Diagram(), too_big, Summary())
@@ -40,7 +42,18 @@ def compile_source(source: str) -> Compiled:
         diagnostics += drawn_problems(len(diagram.nodes), len(diagram.phases),
                                       _first_phase_past_limit(diagram))
     diagnostics += check_model(diagram)
+    if not diagram.nodes and not any(d.is_error for d in diagnostics):
+        diagnostics.append(_empty(program))
     return Compiled(diagram, sorted(diagnostics), summarize(diagram))
+
+
+def _empty(program: Program) -> Diagnostic:
+    """The error for a diagram that draws nothing (blank, comments, ``direction`` only):
+    a host would otherwise show an empty figure and say nothing."""
+    first = program.statements[0].pos if program.statements else Pos(1, 1)
+    return Diagnostic(first.line, first.column, "error", "empty",
+                      "the diagram draws nothing: write at least one statement, as in "
+                      "'x ~ X' or 'x -> [f*] -> y'")
 
 
 def _first_phase_past_limit(diagram: Diagram) -> tuple[int, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .diagnostics import Diagnostic
+from .positions import split_lines
 
 MAX_SOURCE_BYTES = 64 * 1024
 MAX_LINES = 2000
@@ -15,12 +16,12 @@ SPLIT_HINT = "split it into smaller diagrams"
 
 def limit_problems(source: str) -> list[Diagnostic]:
     """Errors for a source too large to lay out in bounded time (checked before parsing)."""
-    size = len(source.encode("utf-8"))
+    size = len(source.encode("utf-8", "surrogatepass"))  # a lone surrogate: an error later
     if size > MAX_SOURCE_BYTES:
         return [Diagnostic(1, 1, "error", "too-large",
                            f"diagram source is {size} bytes; the limit is {MAX_SOURCE_BYTES}: "
                            + SPLIT_HINT)]
-    lines = source.splitlines()
+    lines = split_lines(source)
     if len(lines) > MAX_LINES:
         return [Diagnostic(MAX_LINES + 1, 1, "error", "too-large",
                            f"diagram has {len(lines)} lines; the limit is {MAX_LINES}: "

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from .diagnostics import Diagnostic
 from .options import DIRECTIONS
+from .positions import split_lines
 from .syntax import (
     Chain,
     Direction,
@@ -46,6 +47,32 @@ _SIMPLE = re.compile(
     # [module] and (operator) without nesting or quotes inside; others take the slow path
     r'|\[(?P<bracket>[^\[\]"]*)\]|\((?P<paren>[^()"]*)\))'
 )
+
+
+# characters no diagram may hold: C0 and C1 controls (not tab, CR, LF, VT, FF, NEL),
+# DEL, lone surrogates and the Unicode noncharacters. They cannot be written to a file
+# (surrogates), to XML (most controls) or are invisible; each is a located error
+_NONCHARACTERS = "".join(chr(plane + low) for plane in range(0, 0x110000, 0x10000)
+                         for low in (0xFFFE, 0xFFFF))
+_BAD_CHAR = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff"
+                       "\ufdd0-\ufdef" + _NONCHARACTERS + "]")
+# separators that end a line for str.splitlines but not in a file: spaces inside a line
+_SPACES = str.maketrans({"\t": " ", "\v": " ", "\f": " ", "\x85": " ", "\u2028": " ",
+                         "\u2029": " "})
+_ODD = re.compile("[\t\v\f\x85\u2028\u2029]")
+BOM = "\ufeff"
+
+
+def bad_character(char: str) -> str:
+    """Why ``char`` cannot be in a diagram, and the fix."""
+    code = ord(char)
+    if 0xD800 <= code <= 0xDFFF:
+        what = "is half of a surrogate pair, not a character (the text was decoded wrongly)"
+    elif code < 0x20 or 0x7F <= code <= 0x9F:
+        what = "is a control character and cannot be drawn"
+    else:
+        what = "is a Unicode noncharacter and cannot be drawn"
+    return f"U+{code:04X} {what}: remove it"
 
 
 # builds a NamedTuple (Token, Pos, Item, Hop) from a tuple of all its fields, without the
@@ -179,6 +206,7 @@ def tokenize(line: str) -> list[Token]:
     return tokens
 
 
+_QUOTED = re.compile(r'"[^"]*"')
 _INSTANCE = re.compile(r"(.*?)\s*@\s*(\d+)", flags=re.S)  # [f@2]: the second box of f
 
 
@@ -299,9 +327,9 @@ class LineParser:
             star, ident_label = True, ident_label[1:].lstrip()
         if not ident_label:
             raise ParseError(f"module '[{body}]' has no name: write it, as in [f*]", column)
-        ident, label = self.ident_and_label(ident_label, column)
-        if "*" in label and not label.startswith('"'):
+        if "*" in _QUOTED.sub("", ident_label):  # a '*' between quotes is text
             raise ParseError("'*' goes at the end of a module name, as in [f*]", column)
+        ident, label = self.ident_and_label(ident_label, column)
         return _new(Item, ("module", ident, label, _new(Pos, (self.line, column)), star, instance,
                            False))
 
@@ -597,10 +625,16 @@ def parse(source: str) -> tuple[Program, list[Diagnostic]]:
     """Parse a diagram; bad lines become diagnostics and are skipped."""
     program = Program()
     diagnostics: list[Diagnostic] = []
-    for line_no, raw in enumerate(source.splitlines(), start=1):
-        text = strip_comment(raw.replace("\t", " "))
+    for line_no, raw in enumerate(split_lines(source.removeprefix(BOM)), start=1):
+        # tabs and the other in-line separators become spaces: one character each, so
+        # columns still count the characters of the line
+        text = strip_comment(raw.translate(_SPACES) if _ODD.search(raw) else raw)
         if not text.strip():
             continue
+        bad = _BAD_CHAR.search(text)
+        if bad is not None:  # reported, and the line still parsed for its other problems
+            diagnostics.append(Diagnostic(line_no, bad.start() + 1, "error", "character",
+                                          bad_character(bad.group())))
         try:
             tokens = tokenize(text)
             if not tokens:

@@ -45,6 +45,18 @@ def test_module_star_instance_and_id_label() -> None:
     assert (add.kind, add.ident, add.label, add.instance) == ("operator", "add", "+", 3)
 
 
+def test_a_star_inside_quotes_is_part_of_the_label() -> None:
+    stmt = only('x -> [g: "a*b"*] -> ["c*d"] -> ["e*"*] -> [*"f*g"] -> y')
+    assert isinstance(stmt, Chain)
+    got = [(m.ident, m.label, m.star) for (m,) in stmt.groups[1:5]]
+    assert got == [("g", "a*b", True), ("c*d", "c*d", False), ("e*", "e*", True),
+                   ("f*g", "f*g", True)]
+    # outside quotes a '*' still belongs at the end only
+    for source in ("x -> [g: a*b] -> y", "x -> [a*b] -> y", 'x -> [g: "a"*b] -> y'):
+        _, diagnostics = parse(source)
+        assert [(d.column, d.code) for d in diagnostics] == [(6, "syntax")], source
+
+
 def test_edge_kinds_labels_and_side_entry() -> None:
     stmt = only("[f*] ..> [f_ema] : ema")
     assert isinstance(stmt, Chain)

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import dagnote
 from dagnote import Diagnostic
+from dagnote.positions import split_lines
 
 check = dagnote.check
 
@@ -34,8 +35,9 @@ anything = st.text(max_size=300)
 
 
 def assert_located(source: str, diagnostics: list[Diagnostic]) -> None:
-    """Every diagnostic is a dagnote problem at a real line and column of the source."""
-    lines = source.splitlines() or [""]
+    """Every diagnostic is a dagnote problem at a real line and column of the source
+    (lines as a file has them: split at CR and LF only; a leading BOM takes no column)."""
+    lines = split_lines(source.removeprefix("\ufeff")) or [""]
     for d in diagnostics:
         assert isinstance(d, Diagnostic)
         assert d.severity in ("error", "warning")
