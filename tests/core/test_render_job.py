@@ -25,9 +25,10 @@ def gated_layout(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     gate = threading.Event()
     real = elk_runner.ElkPool.layout
 
-    def gated(self: elk_runner.ElkPool, graphs: list, timeout: float = 10.0) -> list:
+    def gated(self: elk_runner.ElkPool, graphs: list, timeout: float = 10.0,
+              max_timeouts: int | None = None) -> list:
         assert gate.wait(60), "the gate was never opened"
-        return real(self, graphs, timeout)
+        return real(self, graphs, timeout, max_timeouts)
 
     monkeypatch.setattr(elk_runner.ElkPool, "layout", gated)
     return gate
