@@ -12,7 +12,7 @@ from .cache import Cache
 from .diagnostics import Diagnostic
 from .extract import Block, blocks_in
 from .includes import IncludeError, resolve_include
-from .options import DIRECTIONS, FORMATS, RenderOptions
+from .options import DIRECTIONS, FORMATS, MAX_TIMEOUT, RenderOptions, valid_timeout
 from .pipeline import check as check_source
 from .pipeline import render_many
 
@@ -64,6 +64,13 @@ def _blocks(paths: tuple[str, ...], root: str | None) -> list[tuple[str, int, Bl
     return found
 
 
+def _timeout(value: float) -> float:
+    try:
+        return valid_timeout(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def _echo(path: str, diag: Diagnostic, offset: int) -> None:
     click.echo(diag.shifted(offset).format(path), err=True)
 
@@ -103,7 +110,10 @@ def check(files: tuple[str, ...], root: str | None) -> None:
               help="Override the diagrams' direction.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
               help="Reuse renders across runs.")
-@click.option("--timeout", type=float, default=30.0, show_default=True)
+@click.option("--timeout", type=float, default=30.0, show_default=True,
+              callback=lambda ctx, param, value: _timeout(value),
+              help=f"Seconds one layout may take; inf, or more than {MAX_TIMEOUT:g}, "
+                   f"means {MAX_TIMEOUT:g}.")
 @_ROOT
 def render(files: tuple[str, ...], outdir: str, fmt: str, direction: str | None,
            cache_dir: str | None, timeout: float, root: str | None) -> None:

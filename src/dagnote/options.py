@@ -8,6 +8,21 @@ from typing import Literal
 Format = Literal["svg", "png", "pdf"]
 FORMATS: tuple[str, ...] = ("svg", "png", "pdf")
 DIRECTIONS: tuple[str, ...] = ("TB", "LR", "BT", "RL")
+#: the longest timeout: a larger one (``inf`` included, meaning "no limit") is this one
+MAX_TIMEOUT = 3600.0
+
+
+def valid_timeout(value: object) -> float:
+    """``value`` as a timeout in seconds, at most :data:`MAX_TIMEOUT`.
+
+    Raises ValueError, with a message a host can show as is, when it is not a positive
+    number (zero, negative, NaN, text, a bool).
+    """
+    # value != value: NaN (math.isnan would overflow on an int too large for a float)
+    if (isinstance(value, bool) or not isinstance(value, (int, float))
+            or value != value or value <= 0):
+        raise ValueError(f"timeout must be a positive number of seconds, not {value!r}")
+    return MAX_TIMEOUT if value >= MAX_TIMEOUT else float(value)
 
 
 @dataclass(frozen=True)
@@ -21,8 +36,11 @@ class RenderOptions:
     format: Format = "svg"
     direction: str | None = None
     default_direction: str | None = None
-    timeout: float = 30.0
+    timeout: float = 30.0  # per ELK graph; capped at MAX_TIMEOUT, ValueError if not > 0
     font_size: float = 15.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "timeout", valid_timeout(self.timeout))
 
     def key(self) -> dict[str, object]:
         """What of these options changes the output (the timeout does not)."""

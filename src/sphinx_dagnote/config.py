@@ -10,7 +10,7 @@ from sphinx.builders import Builder
 from sphinx.config import ENUM, Config
 from sphinx.util import logging
 
-from dagnote.options import DIRECTIONS, RenderOptions
+from dagnote.options import DIRECTIONS, MAX_TIMEOUT, RenderOptions, valid_timeout
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +59,8 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "dagnote_timeout", 30.0, "", frozenset({float, int}),
-        "Seconds an engine run may take before it is reported as an engine error.",
+        "Seconds the layout of one graph may take before it is reported as an engine "
+        f"error; larger values, inf included, mean {MAX_TIMEOUT:g} s.",
     ),
 )
 
@@ -79,9 +80,10 @@ def validate(app: Sphinx, config: Config) -> None:
                        ", ".join(DIRECTIONS), config.dagnote_direction,
                        type="dagnote", subtype="config")
         config.dagnote_direction = None
-    if float(config.dagnote_timeout) <= 0:
-        logger.warning("dagnote_timeout must be positive; using 30",
-                       type="dagnote", subtype="config")
+    try:  # inf (no limit) and anything past MAX_TIMEOUT become MAX_TIMEOUT
+        config.dagnote_timeout = valid_timeout(config.dagnote_timeout)
+    except ValueError as exc:
+        logger.warning("dagnote_%s; using 30", exc, type="dagnote", subtype="config")
         config.dagnote_timeout = 30.0
 
 

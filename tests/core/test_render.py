@@ -3,6 +3,7 @@ escaping, batching, cache."""
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import sqlite3
@@ -13,6 +14,7 @@ from defusedxml.ElementTree import fromstring
 
 import dagnote
 from dagnote import Cache, RenderOptions, render, render_many
+from dagnote.options import MAX_TIMEOUT
 
 SEED = sorted((Path(__file__).parents[2] / "examples" / "seed").glob("*.dag"))
 SVG = "{http://www.w3.org/2000/svg}"
@@ -113,6 +115,24 @@ def test_diagram_with_errors_is_not_rendered() -> None:
     result = render("x ~ X\nx -> -> y")
     assert result.output is None and result.errors
     assert dagnote.engine_runs() == before
+
+
+@pytest.mark.parametrize("timeout", [1e10, 1e300, math.inf, 10**400],
+                         ids=["1e10", "1e300", "inf", "10**400"])
+def test_a_huge_or_infinite_timeout_is_capped_and_draws(timeout: float) -> None:
+    """More than MAX_TIMEOUT, infinity included, means "no limit": capped, never a failure
+    (it used to overflow the worker's watchdog and fail every diagram)."""
+    options = RenderOptions(timeout=timeout)
+    assert options.timeout == MAX_TIMEOUT
+    result = render("x ~ X\nx -> [f*] -> y\nmin y\n", options)
+    assert result.output is not None, result.engine_error
+
+
+@pytest.mark.parametrize("timeout", [0, -1, -math.inf, math.nan, "30", True, None])
+def test_a_timeout_that_is_not_a_positive_number_is_refused_when_the_options_are_made(
+        timeout: object) -> None:
+    with pytest.raises(ValueError, match="timeout must be a positive number of seconds, not "):
+        RenderOptions(timeout=timeout)  # type: ignore[arg-type]
 
 
 def test_a_layout_worker_that_cannot_start_is_a_clear_error(unstartable_layout: str) -> None:

@@ -6,6 +6,8 @@ import os
 import re
 from pathlib import Path
 
+import pytest
+
 BROKEN_LINE = 10  # page.rst: "   x -> [f* -> y"
 
 
@@ -111,3 +113,20 @@ def test_both_argument_and_content_is_refused(project, build) -> None:
     out = build(src, "html")
     assert re.search(r"other\.rst:4: WARNING: give a file argument or inline content, not both"
                      r" \[dagnote\.usage\]", out.warnings), out.warnings
+
+
+@pytest.mark.parametrize("timeout", [float("inf"), 1e10])
+def test_a_huge_or_infinite_timeout_means_no_limit(project, build, timeout: float) -> None:
+    out = build(project("clean"), "html", confoverrides={"dagnote_timeout": timeout})
+    assert "dagnote" not in out.warnings, out.warnings
+    html = out.read("index.html")
+    assert 'class="dagnote"' in html and "dagnote-error" not in html
+
+
+@pytest.mark.parametrize("timeout", [float("nan"), -1, 0])
+def test_a_timeout_that_is_not_a_positive_number_warns_and_uses_the_default(
+        project, build, timeout: float) -> None:
+    out = build(project("clean"), "html", confoverrides={"dagnote_timeout": timeout})
+    assert re.search(r"WARNING: dagnote_timeout must be a positive number of seconds, not "
+                     r"\S+; using 30 \[dagnote\.config\]", out.warnings), out.warnings
+    assert 'class="dagnote"' in out.read("index.html")
