@@ -64,6 +64,9 @@ BEHAVIOURS = {
     # dies during a layout (the runner retries once on a fresh process, which dies too)
     "dies": 'ready(); request(); sys.stderr.write("stand-in: out of memory\\n"); sys.exit(3)',
     "crash-signal": "ready(); request(); os.kill(os.getpid(), signal.SIGKILL)",
+    # writes a line to stderr, then is killed (as by the OOM killer): the signal is the news
+    "warns-then-killed": ('ready(); request(); sys.stderr.write("stand-in: a warning\\n"); '
+                          "sys.stderr.flush(); os.kill(os.getpid(), signal.SIGKILL)"),
     "hangs": "ready(); request(); time.sleep(60)",
 }
 
@@ -160,6 +163,19 @@ def test_failure_message_carries_the_workers_reason(
     stand_in(tmp_path, monkeypatch, behaviour)
     [rendered] = dagnote.render_many([GOOD])
     assert reason in (rendered.engine_error or ""), rendered.engine_error
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_a_killed_worker_is_reported_by_its_signal_not_its_last_stderr_line(
+        layout_pool: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 17, item 25 (found with Graphviz): the last thing a killed process printed
+    is not why it ended. The message names the signal first; the stderr line follows."""
+    stand_in(tmp_path, monkeypatch, "warns-then-killed")
+    [rendered] = dagnote.render_many([GOOD])
+    message = rendered.engine_error or ""
+    assert_one_line_error(message)
+    assert "was killed by SIGKILL during a layout" in message, message
+    assert message.index("SIGKILL") < message.index("stand-in: a warning"), message
 
 
 def test_a_worker_that_dies_is_retried_once_on_a_fresh_process(
