@@ -220,6 +220,8 @@ class RenderJob:
         if body.startswith(TIMED_OUT):
             return self._timed_out_before(i, source, body)
         output, meta = _unpack(source, body)
+        if self.options.format == "svg" and not _trusted(output):
+            return None  # not what the writer writes: drawn again, and the row replaced
         if meta is None:
             known = _compiled(source)
             meta = (list(known.diagnostics), known.summary)
@@ -441,6 +443,13 @@ class _Budget:
     def spend(self, count: int) -> None:
         with self._lock:
             self._left = max(0, self._left - count)
+
+
+def _trusted(svg: bytes) -> bool:
+    """Whether a cached SVG may go into a page (see :mod:`dagnote.drawing.trusted`)."""
+    from .drawing.trusted import trusted
+
+    return trusted(svg)
 
 
 def _timeout_message() -> str:

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 from lxml import etree
 
-from dagnote.drawing.theme import SVG_NS, style_sheet
+from dagnote.drawing.theme import ROOT_STYLE, SVG_NS, style_sheet
 
 from .figure import Element, Figure, Path, Point, Shape, Text
 
@@ -381,12 +381,6 @@ def _draw_path(parent: etree._Element, path: Path) -> None:
 
 # --- document ---------------------------------------------------------------------------
 
-def _extra_rules(root_id: str) -> str:
-    # text carries fill="black" for renderers without CSS variables; the attribute rule
-    # would paint it in the line colour, so text gets the text colour back
-    return f'#{root_id} text[fill="black"]{{fill:var(--dn-text)}}'
-
-
 def write_svg(figure: Figure, root_id: str, title: str, desc: str) -> bytes:
     """The figure as one standalone SVG document (see the module docstring)."""
     w, h = fmt(figure.width), fmt(figure.height)
@@ -394,11 +388,11 @@ def write_svg(figure: Figure, root_id: str, title: str, desc: str) -> bytes:
         "width": f"{w}pt", "height": f"{h}pt", "viewBox": f"0 0 {w} {h}",
         "id": root_id, "class": "dagnote", "role": "img",
         "aria-labelledby": f"{root_id}-title {root_id}-desc",
-        "style": "max-width:100%;height:auto", "font-family": FONT,
+        "style": ROOT_STYLE, "font-family": FONT,
     }, nsmap={None: SVG_NS})
     _sub(root, "title", {"id": f"{root_id}-title"}, title)
     _sub(root, "desc", {"id": f"{root_id}-desc"}, desc)
-    _sub(root, "style", text=style_sheet(root_id) + _extra_rules(root_id))
+    _sub(root, "style", text=style_sheet(root_id))
     _sub(root, "rect", {"class": "dn-bg", "x": "0", "y": "0", "width": w, "height": h,
                         "fill": "none", "stroke": "none"})
     # edges first: a node's white fill hides any end that overshoots its outline

@@ -8,6 +8,7 @@ lavender), which every renderer understands; this style sheet re-colours them th
 from __future__ import annotations
 
 SVG_NS = "http://www.w3.org/2000/svg"
+ROOT_STYLE = "max-width:100%;height:auto"  # the root's style: it shrinks with the page
 
 
 #: Fallback palettes (line, text, node fill, sequence accent, background) used when the
@@ -52,4 +53,7 @@ def style_sheet(root_id: str) -> str:
         f'{s} [fill="#b197d6"]{{fill:var(--dn-accent)}}'
         f"{s} text{{fill:var(--dn-text)}}"
         f"{s} .dn-bg{{fill:var(--dn-bg)}}"
+        # text carries fill="black" for renderers without CSS variables; the attribute
+        # rule above would paint it in the line colour, so text gets the text colour back
+        f'{s} text[fill="black"]{{fill:var(--dn-text)}}'
     )

@@ -1,0 +1,92 @@
+"""Whether an SVG is one dagnote's writer could have made, before it goes into a page.
+
+The cache is a file anyone with write access to the build directory can change: a row
+with a matching key would otherwise put whatever it holds (a script, an event handler, a
+link, CSS that loads a URL) into every page that shows the diagram. An image read from
+the cache is embedded only if it passes this check; one that fails is drawn again.
+
+The check is the writer's own vocabulary: its elements, its attributes, its colours and
+fonts, numbers where it writes numbers, and exactly the style sheet it writes for the
+diagram's id. Text content is free: it is character data, which cannot become markup.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from .svg_writer import FONT, SERIF
+from .theme import ROOT_STYLE, SVG_NS, style_sheet
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                          remove_comments=False, remove_pis=False, huge_tree=False)
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+ELEMENTS = frozenset({"svg", "title", "desc", "style", "g", "rect", "circle", "ellipse",
+                      "line", "path", "polygon", "text", "tspan"})
+_NUMBERS = re.compile(r"[-+0-9.eE ,]*")
+_PATH = re.compile(r"[-+0-9.eE ,MLAQCZmlaqcz]*")
+_ID = re.compile(r"dagnote-[0-9a-f]{1,64}(?:-[0-9a-z-]{1,40})?")
+_CLASSES = re.compile(r"[a-z][a-z0-9 -]*")
+# attribute -> the values the writer uses (a set) or the pattern they match
+ATTRIBUTES: dict[str, frozenset[str] | re.Pattern[str]] = {
+    "class": _CLASSES, "role": frozenset({"img"}), "style": frozenset({ROOT_STYLE}),
+    "fill": frozenset({"black", "white", "none", "#b197d6"}),
+    "stroke": frozenset({"black", "none"}),
+    "font-family": frozenset({FONT, SERIF}),
+    "font-style": frozenset({"italic"}), "font-weight": frozenset({"bold"}),
+    "text-anchor": frozenset({"middle", "start", "end"}),
+    "d": _PATH, "points": _NUMBERS, "viewBox": _NUMBERS, "stroke-dasharray": _NUMBERS,
+    "width": re.compile(r"[0-9.]+(pt)?"), "height": re.compile(r"[0-9.]+(pt)?"),
+    **{name: _NUMBERS for name in ("x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx",
+                                   "ry", "dy", "font-size", "stroke-width")},
+    _XML_SPACE: frozenset({"preserve"}),
+}
+# free text, inert in an attribute (element keys, readable box geometry)
+INERT = frozenset({"data-key", "data-tail", "data-head", "data-box"})
+
+
+def trusted(svg: bytes) -> bool:
+    """Whether ``svg`` holds only what the writer writes (see the module docstring)."""
+    if b"<!" in svg or b"<?" in svg:  # DOCTYPE, ENTITY, CDATA, comment, instruction
+        return False
+    try:
+        root = etree.fromstring(svg, _PARSER)
+    except etree.XMLSyntaxError:
+        return False
+    root_id = root.get("id", "")
+    if root.tag != f"{{{SVG_NS}}}svg" or not _ID.fullmatch(root_id):
+        return False
+    styles = 0
+    for el in root.iter():
+        if not isinstance(el.tag, str) or not el.tag.startswith(f"{{{SVG_NS}}}"):
+            return False
+        tag = el.tag[len(SVG_NS) + 2:]
+        if tag not in ELEMENTS:
+            return False
+        if tag == "style":
+            styles += 1
+            if el.text != style_sheet(root_id) or len(el):
+                return False
+        for name, value in el.attrib.items():
+            if not _allowed(el, name, value, root_id):
+                return False
+    return styles == 1
+
+
+def _allowed(el: etree._Element, name: str, value: str, root_id: str) -> bool:
+    if name in INERT:
+        return True
+    if name == "id":
+        return value.startswith(root_id) and bool(_ID.fullmatch(value.replace("-title", "")
+                                                                 .replace("-desc", "")))
+    if name == "aria-labelledby":
+        return value == f"{root_id}-title {root_id}-desc"
+    if name == "style" and el.getparent() is not None:
+        return False
+    allowed = ATTRIBUTES.get(name)
+    if allowed is None:
+        return False
+    if isinstance(allowed, frozenset):
+        return value in allowed
+    return bool(allowed.fullmatch(value))
