@@ -179,3 +179,46 @@ def test_closing_the_pool_stops_every_worker():
             with pytest.raises(ProcessLookupError):  # exited and reaped: not even a zombie
                 os.kill(pid, 0)
     assert er.pool() is not current  # the next use gets a fresh pool
+
+
+CHILD_WITH_WORKERS = """
+import sys, time
+import dagnote
+from dagnote.drawing import elk_runner
+assert dagnote.render("x ~ X\\nx -> [f*] -> y\\nmin y").output
+print(" ".join(map(str, elk_runner.pool().worker_pids())), flush=True)
+time.sleep(60)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_die_when_their_build_is_killed() -> None:
+    """kill -9 of a build leaves no layout worker running (issue 17, item 14)."""
+    import subprocess
+
+    proc = subprocess.Popen([sys.executable, "-c", CHILD_WITH_WORKERS],
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline() if proc.stdout else ""
+        pids = [int(p) for p in line.split()]
+        assert pids, "the child started no worker"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        deadline = time.monotonic() + 5
+        alive = pids
+        while alive and time.monotonic() < deadline:
+            time.sleep(0.05)
+            alive = [p for p in pids if _running(p)]
+        assert not alive, f"workers {alive} outlived their build"
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def _running(pid: int) -> bool:
+    """Whether pid is a live process (a zombie waiting for init counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
