@@ -28,6 +28,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", assets.add_static)
     app.connect("env-purge-doc", collect.purge)
     app.connect("env-merge-info", collect.merge)
+    app.connect("env-get-outdated", collect.outdated)
     app.connect("write-started", collect.start_writing)
     app.connect("doctree-resolved", collect.render_pending, priority=400)
     app.connect("doctree-resolved", fallback.replace_for_builder)

@@ -9,9 +9,11 @@ results up. A rebuild that writes no page draws nothing.
 
 from __future__ import annotations
 
+import contextlib
 import weakref
 from collections.abc import Callable, Set
 from dataclasses import dataclass
+from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
@@ -95,6 +97,39 @@ _STARTED: weakref.WeakKeyDictionary[Builder, list[core.RenderJob]] = (
 
 
 _PENDING: weakref.WeakSet[Builder] = weakref.WeakSet()
+
+# diagrams of this build that could not be drawn; their documents are read and written
+# again by the next build (a failure is never served from the environment)
+_FAILED: weakref.WeakKeyDictionary[Builder, set[Key]] = weakref.WeakKeyDictionary()
+FAILED_FILE = "dagnote-failed.txt"  # in the doctree directory: one docname a line
+
+
+def _failed_file(app: Sphinx) -> Path:
+    return Path(app.doctreedir) / FAILED_FILE
+
+
+def outdated(app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str],
+             removed: Set[str]) -> list[str]:
+    """``env-get-outdated``: documents with a diagram the last build could not draw."""
+    try:
+        names = _failed_file(app).read_text(encoding="utf-8").split("\n")
+    except OSError:  # none failed (no file): the common case costs one stat
+        return []
+    return [name for name in names if name in env.found_docs]
+
+
+def _remember_failures(app: Sphinx) -> None:
+    """Write the documents whose diagrams failed in this build (or remove the file)."""
+    failed = _FAILED.pop(app.builder, set())
+    docs = sorted(doc for doc, entries in _registry(app.env).items()
+                  if any((e.source, e.direction, fmt) in failed
+                         for e in entries for fmt in ("svg", "pdf")))
+    path = _failed_file(app)
+    with contextlib.suppress(OSError):
+        if docs:
+            path.write_text("\n".join(docs), encoding="utf-8")
+        elif path.exists():
+            path.unlink()
 
 
 def start_writing(app: Sphinx, builder: Builder) -> None:
@@ -194,6 +229,7 @@ def _take(builder: Builder, key: Key, location: str) -> core.Rendered | None:
         logger.warning("could not render the diagram as %s: %s", key[2].upper(),
                        result.engine_error, type="dagnote", subtype="engine",
                        location=location)
+        _FAILED.setdefault(builder, set()).add(key)
     _RESULTS.setdefault(builder, {})[key] = result
     return result
 
@@ -207,6 +243,8 @@ def finish_writing(app: Sphinx, exception: BaseException | None) -> None:
             continue
     for job in _STARTED.pop(app.builder, []):
         job.flush()
+    if image_format(app.builder) is not None:
+        _remember_failures(app)
 
 
 def rendered(builder: Builder, node: dagnote, fmt: str) -> core.Rendered:
@@ -218,6 +256,8 @@ def rendered(builder: Builder, node: dagnote, fmt: str) -> core.Rendered:
         result = _safe_start([node["source"]], options(builder, fmt, node["direction"]),
                              core.Cache(cache_dir(builder))).results()[0]
         results[key] = result
+        if result.output is None and result.engine_error:
+            _FAILED.setdefault(builder, set()).add(key)
     if result.output is not None and not getattr(builder, "parallel_ok", False):
         # written once: a repeat of this diagram reads the cache instead of memory
         results.pop(key, None)
