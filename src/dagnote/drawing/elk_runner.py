@@ -48,7 +48,9 @@ ELK_SHA256 = "b1032b7cfd2a57c54c6f0e8369d7665e19a579954f7cd20a6dae28f1912ea0d7"
 BUNDLE_PATH = Path(__file__).resolve().parent / "elk" / "elk.bundled.js"
 
 MAX_REQUEST_BYTES = 64 * 1024 * 1024  # one request frame (a batch is split to fit)
-MAX_REPLY_BYTES = 128 * 1024 * 1024  # one reply frame (bigger results become errors)
+# one reply frame; bigger results become errors (a diagram of 494 elements, near the
+# language's limit, lays out to 400 KiB of JSON; a request holds at most 25 diagrams)
+MAX_REPLY_BYTES = 32 * 1024 * 1024
 V8_HEAP_LIMIT_BYTES = 1024 * 1024 * 1024  # per worker; a layout past it is an error
 STARTUP_ALLOWANCE = 30.0  # seconds: interpreter start plus loading the bundle, slow CI
 PER_GRAPH_SLACK = 1.0  # seconds per graph on top of its timeout (JSON, a V8 reload)
