@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from .fences import scan
+from .positions import file_column, split_lines
 
 _RST_DIRECTIVE = re.compile(r"^(\s*)\.\.\s+dagnote::\s*(.*)$")
 _FILE_ATTR = re.compile(r"""(?:^|[\s{])file=(?:"([^"]*)"|'([^']*)'|([^\s}]+))""")
@@ -23,10 +24,19 @@ class Block:
     offset: int
     argument: str = ""  # an included file: reST argument, MyST argument or ``file=``
     line: int = 1  # the directive's or fence's own line, for problems with the block
+    lines: tuple[str, ...] = ()  # the host file's lines that hold the source, as written
+
+    def locate(self, line: int, column: int) -> tuple[int, int]:
+        """Line and column in the host file of a line and column of ``source``."""
+        if 1 <= line <= len(self.lines):
+            shown = split_lines(self.source)
+            if line <= len(shown):
+                column = file_column(self.lines[line - 1], shown[line - 1], column)
+        return line + self.offset, column
 
 
 def rst_blocks(text: str) -> list[Block]:
-    lines = text.splitlines()
+    lines = split_lines(text)
     blocks: list[Block] = []
     i = 0
     while i < len(lines):
@@ -59,13 +69,14 @@ def rst_blocks(text: str) -> list[Block]:
             continue
         body_indent = min(_indent(line) for line in content if line.strip())
         source = "\n".join(line[body_indent:] for line in content)
-        blocks.append(Block(source, start, argument, directive_line))
+        blocks.append(Block(source, start, argument, directive_line, tuple(content)))
     return blocks
 
 
 def md_blocks(text: str) -> list[Block]:
     """The fences the MkDocs plugin renders (same scanner), plus MyST ``{dagnote}`` ones."""
     blocks: list[Block] = []
+    lines = split_lines(text)
     for fence in scan(text):
         content = fence.source.split("\n")
         offset = fence.line - 1
@@ -78,7 +89,8 @@ def md_blocks(text: str) -> list[Block]:
         else:
             m = _FILE_ATTR.search(header)
             argument = next((g for g in m.groups() if g is not None), "") if m else ""
-        blocks.append(Block("\n".join(content), offset, argument, fence.line - 1))
+        blocks.append(Block("\n".join(content), offset, argument, fence.line - 1,
+                            tuple(lines[offset : offset + len(content)])))
     return blocks
 
 
@@ -87,7 +99,11 @@ def _indent(line: str) -> int:
 
 
 def blocks_in(path: str, text: str) -> list[Block]:
-    """The dagnote blocks of a file by kind (.rst, .md; anything else is one diagram)."""
+    """The dagnote blocks of a file by kind (.rst, .md; anything else is one diagram).
+
+    A byte order mark is dropped, as Sphinx and MkDocs drop it when they read a page.
+    """
+    text = text.removeprefix("\ufeff")
     lower = path.lower()
     if lower.endswith((".rst", ".rest", ".txt")):
         return rst_blocks(text)

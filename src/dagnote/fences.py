@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .positions import split_lines
+
 FENCE_NAME = "dagnote"
 
 _OPEN_RE = re.compile(r"^(?P<indent>[ \t>]*?)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>.*?)[ \t]*$")
@@ -46,7 +48,7 @@ def _strip_prefix(line: str, indent: str) -> str:
 
 def scan(text: str, name: str = FENCE_NAME) -> list[Fence]:
     """All ``name`` fences in ``text``; fences nested in other code fences are skipped."""
-    lines = text.splitlines()
+    lines = split_lines(text)  # a file's lines: U+2028 or a form feed ends none
     found: list[Fence] = []
     i = 0
     while i < len(lines):
