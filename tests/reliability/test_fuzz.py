@@ -7,7 +7,9 @@ stop the whole build, so these tests throw arbitrary and adversarial text at it.
 from __future__ import annotations
 
 import random
+import textwrap
 import time
+from pathlib import Path
 
 from defusedxml.ElementTree import fromstring
 from hypothesis import HealthCheck, given, settings
@@ -16,6 +18,8 @@ from hypothesis import strategies as st
 import dagnote
 from dagnote import Diagnostic
 from dagnote.positions import split_lines
+
+from .hosts import Page, build_sphinx
 
 check = dagnote.check
 
@@ -120,3 +124,92 @@ def test_random_ten_kilobyte_text_finishes_in_bounded_time(seed: int) -> None:
     started = time.perf_counter()
     assert_located(source, check(source).diagnostics)
     assert time.perf_counter() - started < 10
+
+
+# -- odd Unicode through the core and both hosts (issue 17: BOM, surrogates, controls,
+# separators); few examples each, a share of CI's time budget
+
+ODD = ["\ud800", "\udfff", "\udc80", "\x00", "\x01", "\x08", "\x1b", "\x1c", "\x7f",
+       "\x85", "\x9b", "\x0b", "\x0c", "\u2028", "\u2029", "\ufeff", "\ufffe", "\uffff",
+       "\U0001fffe", "\r", "\n", "\t", "\u200b", "\u0301", "\U0001f600"]  # CRLF: in PIECES
+# any code point, surrogates included, with the odd ones and the language's pieces often
+odd_char = st.one_of(st.characters(exclude_categories=()), st.sampled_from(ODD))
+odd_text = st.lists(st.one_of(st.sampled_from(PIECES), odd_char), max_size=30).map("".join)
+ODD_FUZZ = settings(max_examples=60, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+# a well-formed diagram with odd characters in its names and notes: often drawn
+drawable = st.tuples(st.text(odd_char, min_size=1, max_size=3),
+                     st.text(odd_char, max_size=3)).map(
+    lambda t: f'\ufeffx ~ X\nx -> [f{t[0]}*] -> "y{t[1]}"\nmin "y{t[1]}"\nnote x: {t[0]}{t[1]}\n')
+
+
+@ODD_FUZZ
+@given(st.one_of(odd_text, drawable))
+def test_any_unicode_gives_located_errors(source: str) -> None:
+    checked = check(source)
+    assert_located(source, checked.diagnostics)
+    assert checked.summary.text()
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(odd_text, drawable), min_size=1, max_size=4))
+def test_any_unicode_renders_or_gives_errors_never_an_exception(sources: list[str]) -> None:
+    for source, rendered in zip(sources, dagnote.render_many(sources), strict=True):
+        if rendered.errors:
+            assert rendered.output is None
+            continue
+        assert rendered.engine_error is None, (source, rendered.engine_error)
+        assert rendered.output is not None
+        fromstring(rendered.output)
+
+
+def _markdown_page(sources: list[str]) -> str:
+    fences = "".join(f"```dagnote\n{s}\n```\n\n" for s in sources)
+    nested = "".join(f"!!! note\n\n    ```dagnote\n{textwrap.indent(s, '    ')}\n    ```\n\n"
+                     for s in sources)
+    return f"# T\u2028\n\n{fences}{nested}"
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(odd_text, drawable), min_size=1, max_size=3))
+def test_any_unicode_through_the_markdown_hosts(sources: list[str]) -> None:
+    """The plain extension and SuperFences, as the plugin runs them (the page's fences
+    scanned first to locate them), in process: a page with lone surrogates can only
+    come from another plugin, not from a file, and must not break the build either."""
+    import markdown
+
+    from dagnote.fences import scan
+    from mkdocs_dagnote.extension import DagnoteExtension
+    from mkdocs_dagnote.renderer import PageContext, Settings, SiteRenderer
+    from mkdocs_dagnote.superfences import fence_format, fence_validator
+
+    text = _markdown_page(sources)
+    renderer = SiteRenderer(Settings())
+    superfences = {"pymdownx.superfences": {"custom_fences": [
+        {"name": "dagnote", "class": "dagnote", "validator": fence_validator,
+         "format": fence_format}]}}
+    for extensions, configs in (([DagnoteExtension(renderer=renderer)], {}),
+                                (["admonition", "pymdownx.superfences",
+                                  DagnoteExtension(renderer=renderer, fences=False)],
+                                 superfences)):
+        renderer.page = PageContext(path="docs/page.md", fences=scan(text))
+        html = markdown.Markdown(extensions=extensions, extension_configs=configs).convert(text)
+        Page(html)  # an HTML parser reads it
+    renderer.finish()
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(odd_text, drawable), min_size=1, max_size=4))
+def test_any_unicode_through_a_sphinx_build(sources: list[str]) -> None:
+    """Every diagram as a directive's content in one page (a file cannot hold a lone
+    surrogate: those become U+FFFD here); the build ends and writes the page."""
+    import tempfile
+
+    blocks = "".join(".. dagnote::\n\n" + textwrap.indent(s, "   ", lambda _: True) + "\n\n"
+                     for s in sources)
+    page = "T\n=\n\n" + blocks
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp)
+        (src / "index.rst").write_bytes(page.encode("utf-8", "replace"))
+        html, _ = build_sphinx(src)
+    Page(html)
