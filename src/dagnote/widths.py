@@ -1,0 +1,41 @@
+"""Figure widths an author writes (Sphinx ``:width:``, MkDocs ``width=``), bounded.
+
+A width is a number with an optional CSS unit. ``:width: 99999999999999999999`` would make
+a page tens of millions of pixels wide, so a width must come to at most
+:data:`MAX_WIDTH_PX` CSS pixels, or at most 100 for ``%`` and ``vw``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+MAX_WIDTH_PX = 10_000
+
+#: CSS pixels per unit (``em``/``rem`` at a 16 px font, ``ex``/``ch`` at half of it).
+_PX_PER_UNIT = {"": 1.0, "px": 1.0, "em": 16.0, "rem": 16.0, "ex": 8.0, "ch": 8.0,
+                "pt": 4 / 3, "pc": 16.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4}
+_PERCENT_UNITS = ("%", "vw")
+_WIDTH_RE = re.compile(
+    r"^\s*(?P<number>[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*(?P<unit>[a-zA-Z%]*)\s*$")
+
+
+def width_problem(value: str) -> str | None:
+    """Why ``value`` cannot be a figure width, or None when it can."""
+    m = _WIDTH_RE.match(value)
+    if not m:
+        return f"invalid width {value!r}: use a number with px, em, rem or %"
+    number = float(m.group("number"))
+    unit = m.group("unit").lower()
+    if not math.isfinite(number):
+        return f"width {value!r} is not a finite number"
+    if unit in _PERCENT_UNITS:
+        if number > 100:
+            return f"width {value!r} is over 100{unit}"
+        return None
+    if unit not in _PX_PER_UNIT:
+        return f"invalid width {value!r}: unknown unit {unit!r}"
+    if number * _PX_PER_UNIT[unit] > MAX_WIDTH_PX:
+        return (f"width {value!r} is over {MAX_WIDTH_PX} px; give the width the page "
+                "should show, such as 600px or 100%")
+    return None
