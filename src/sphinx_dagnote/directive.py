@@ -12,7 +12,10 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 import dagnote as core
+from dagnote.includes import IncludeError, confine, is_diagram_file, read_file
 from dagnote.options import DIRECTIONS
+from dagnote.quoting import WITHHELD_NOTE, listed, withheld
+from dagnote.widths import width_problem
 
 from . import collect
 from .config import HTML_FORMATS
@@ -36,6 +39,15 @@ def _html_format(argument: str) -> str:
     return directives.choice(argument, HTML_FORMATS)
 
 
+def _width(argument: str) -> str:
+    """A length, percentage or number of pixels, no wider than a page can sensibly be."""
+    value = directives.length_or_percentage_or_unitless(argument)
+    problem = width_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
 class DagnoteDirective(SphinxDirective):
     """A diagram from inline content or from a file next to the document."""
 
@@ -49,7 +61,7 @@ class DagnoteDirective(SphinxDirective):
         "alt": directives.unchanged,
         "align": _align,
         "class": directives.class_option,
-        "width": directives.length_or_percentage_or_unitless,
+        "width": _width,
         "summary": directives.flag,
         "no-summary": directives.flag,
         "direction": _direction,
@@ -65,6 +77,8 @@ class DagnoteDirective(SphinxDirective):
         strict = bool(self.config.dagnote_strict)
         broken = []
         used_in = f" (used in {self.env.docname}, line {self.lineno})" if self.arguments else ""
+        # a file that is not a diagram source (conf.py) is located on the page, not quoted
+        quoted = not self.arguments or is_diagram_file(self.arguments[0])
         for diag in checked.diagnostics:
             path, line = locate(diag.line)
             logger.warning("%s%s", diag.message, used_in, type="dagnote", subtype=diag.code,
@@ -72,9 +86,10 @@ class DagnoteDirective(SphinxDirective):
             if diag.is_error or strict:
                 shown = os.path.relpath(path, self.env.srcdir)
                 broken.append(f"{shown}:{line}:{diag.column}: {diag.severity}: "
-                              f"{diag.message} [{diag.code}]")
+                              f"{diag.message} [{diag.code}]" if quoted else
+                              withheld(shown, line, diag.column, diag.severity, diag.code))
         if broken:
-            return [self._error_box(broken)]
+            return [self._error_box([*listed(broken), *([] if quoted else [WITHHELD_NOTE])])]
         path, line = locate(1)
         return [self._figure(source, checked.summary.lines(), f"{path}:{line}")]
 
@@ -93,19 +108,34 @@ class DagnoteDirective(SphinxDirective):
         return "\n".join(self.content), self._inline_locator()
 
     def _load_file(self, argument: str) -> tuple[str, collect.Locator] | None:
-        rel, absolute = self.env.relfn2path(argument, self.env.docname)
-        path = Path(absolute).resolve()
-        if not path.is_relative_to(Path(self.env.srcdir).resolve()):
-            self._warn(f"refusing {argument!r}: it resolves outside the source directory",
-                       "path")
-            return None
-        self.env.note_dependency(rel)
+        """Read a diagram file of the source directory (see dagnote.includes: only regular,
+        visible files inside it, within the size limit; a refusal is a located warning)."""
+        # as env.relfn2path (absolute: from the source directory), without its resolve(),
+        # which raises on a symlink loop or a NUL byte
+        srcdir = Path(self.env.srcdir)
+        name = Path(argument)
+        if name.parts[:1] in {("/",), ("\\",)}:
+            candidate = srcdir.joinpath(*name.parts[1:])
+        else:
+            candidate = srcdir / self.env.doc2path(self.env.docname, base=False).parent / name
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            self._warn(f"cannot read {argument!r}: {exc}", "path")
+            path = confine(candidate, srcdir, repr(argument), where="the source directory")
+        except IncludeError as exc:
+            if "\x00" not in argument:  # a later build stats it: rebuild once it is there
+                self.env.note_dependency(os.path.relpath(candidate, srcdir))
+            self._refuse(argument, exc)
+            return None
+        self.env.note_dependency(os.path.relpath(path, srcdir.resolve()))
+        try:
+            text = read_file(path, repr(argument))
+        except IncludeError as exc:
+            self._refuse(argument, exc)
             return None
         return text, lambda line: (str(path), line)
+
+    def _refuse(self, argument: str, exc: IncludeError) -> None:
+        verb = "refusing" if exc.refused else "cannot read"
+        self._warn(f"{verb} {argument!r}: {exc.reason}", "path")
 
     def _inline_locator(self) -> collect.Locator:
         """Map diagram line 1.. to the host file line (RST includes and MyST both)."""
