@@ -78,7 +78,8 @@ class DagnoteExtension(Extension):
         # ``renderer`` is an object, not a config value (Markdown would coerce it to bool)
         self.config = {
             "cache_dir": [".dagnote-cache", "Cache directory ('' disables the cache)"],
-            "base_dir": ["docs", "Directory file= paths are confined to ('' disables file=)"],
+            # no default directory: a Markdown converter outside MkDocs may run anywhere
+            "base_dir": ["", "Directory file= paths are confined to ('': file= is disabled)"],
             "summary": [False, "Show the three-element summary under every figure"],
             "fences": [True, "Handle ```dagnote fences (False when SuperFences does it)"],
         }

@@ -10,6 +10,8 @@ import re
 import shlex
 from dataclasses import dataclass
 
+from dagnote.widths import width_problem
+
 KNOWN_KEYS = ("caption", "alt", "id", "class", "width", "summary", "file")
 
 _ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_:.-]*$")
@@ -97,6 +99,9 @@ def validate(
         width = width.strip()
         if not _WIDTH_RE.match(width):
             raise FenceError(f"invalid width {width!r}: use a number with px, em, rem or %")
+        problem = width_problem(width)  # bounded: no page tens of millions of pixels wide
+        if problem:
+            raise FenceError(problem)
         if width[-1].isdigit():
             width += "px"
     summary = _flag(values["summary"]) if "summary" in values else None

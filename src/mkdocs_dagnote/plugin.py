@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 from pathlib import Path
 
 from mkdocs.config import base
@@ -34,7 +35,6 @@ log = logging.getLogger("mkdocs.plugins.dagnote")
 
 SUPERFENCES = "pymdownx.superfences"
 _INLINE_SVG_START = re.compile(r'<svg\b[^>]*\bclass="dagnote"[^>]*>')
-_PLACEHOLDER = re.compile(r"<!--dagnote-svg-(\d+)-->")
 CORE_CSS = "assets/dagnote/dagnote.css"
 SITE_CSS = "assets/dagnote/mkdocs-dagnote.css"
 
@@ -53,9 +53,11 @@ class DagnotePluginConfig(base.Config):
     css = c.Type(bool, default=True)
 
 
-def park_svgs(html: str) -> tuple[str, list[str]]:
+def park_svgs(html: str, tag: str) -> tuple[str, list[str]]:
     """The page with each dagnote SVG replaced by a numbered comment, and the SVGs.
 
+    The comments carry ``tag``, a random word the page cannot know (:func:`unpark_svgs`
+    only restores comments with it): a page that holds ``<!--dagnote-svg-0-->`` keeps it.
     Each SVG's end is found with ``str.find`` (the core's SVGs hold no nested ``<svg>``):
     a lazy ``.*?</svg>`` pattern costs ~2.5 ms on a page of ten diagrams.
     """
@@ -68,13 +70,28 @@ def park_svgs(html: str) -> tuple[str, list[str]]:
             break
         end += len("</svg>")
         parts.append(html[pos : start.start()])
-        parts.append(f"<!--dagnote-svg-{len(parked)}-->")
+        parts.append(f"<!--dagnote-svg-{tag}-{len(parked)}-->")
         parked.append(html[start.start() : end])
         pos = end
     if not parked:
         return html, parked
     parts.append(html[pos:])
     return "".join(parts), parked
+
+
+def unpark_svgs(html: str, tag: str, parked: list[str]) -> str:
+    """Put each parked SVG back at its comment, once; other text is left as it is."""
+    placeholder = re.compile(rf"<!--dagnote-svg-{re.escape(tag)}-(\d+)-->")
+    left = set(range(len(parked)))
+
+    def back(m: re.Match[str]) -> str:
+        index = int(m.group(1))
+        if index not in left:
+            return m.group(0)
+        left.discard(index)
+        return parked[index]
+
+    return placeholder.sub(back, html)
 
 
 class DagnotePlugin(BasePlugin[DagnotePluginConfig]):
@@ -86,6 +103,7 @@ class DagnotePlugin(BasePlugin[DagnotePluginConfig]):
         self.dirty = False
         self.superfences = False
         self.parked: dict[str, list[str]] = {}  # page -> inline SVGs kept out of search
+        self.tag = secrets.token_hex(8)  # in the parking comments: no page can forge them
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance across `mkdocs serve` rebuilds.
@@ -217,7 +235,7 @@ class DagnotePlugin(BasePlugin[DagnotePluginConfig]):
         """
         if self.renderer is not None:
             self.renderer.page = None
-        html, parked = park_svgs(html)
+        html, parked = park_svgs(html, self.tag)
         if parked:
             self.parked[page.file.src_uri] = parked
         return html
@@ -227,7 +245,7 @@ class DagnotePlugin(BasePlugin[DagnotePluginConfig]):
         parked = self.parked.pop(page.file.src_uri, None)
         if not parked:
             return output
-        return _PLACEHOLDER.sub(lambda m: parked[int(m.group(1))], output)
+        return unpark_svgs(output, self.tag, parked)
 
     # -- after the build ------------------------------------------------------------------
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:

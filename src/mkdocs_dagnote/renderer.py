@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,8 @@ from mkdocs.exceptions import PluginError
 
 import dagnote
 from dagnote.fences import Fence
-from dagnote.includes import IncludeError, read_include
+from dagnote.includes import IncludeError, is_diagram_file, read_include
+from dagnote.quoting import WITHHELD_NOTE, excerpt, listed, withheld
 
 from .fence import FenceError, FenceOptions
 from .formatter import error_html, figure_html, img_tag, inline_svg
@@ -73,6 +75,19 @@ class PageContext:
     offset: int = 0  # host-file lines before the Markdown the converter sees (front matter)
     _taken: set[int] = field(default_factory=set)
     svg_ids: dict[str, int] = field(default_factory=dict)  # repeated diagrams on this page
+    # built on first use: each fence's text normalised once, so locating every fence of a
+    # page is linear in its fences (10,000 tiny fences were a quadratic 20 s)
+    _keys: list[str] | None = field(default=None, repr=False)
+    _by_text: dict[str, deque[int]] = field(default_factory=dict, repr=False)
+    _by_line: dict[int, int] = field(default_factory=dict, repr=False)
+
+    def _index(self) -> list[str]:
+        if self._keys is None:
+            self._keys = [normalized(f.source) for f in self.fences]
+            for i, (f, key) in enumerate(zip(self.fences, self._keys, strict=True)):
+                self._by_text.setdefault(key, deque()).append(i)
+                self._by_line.setdefault(f.line, i)
+        return self._keys
 
     def locate(self, source: str, md_line: int | None = None) -> int | None:
         """Host-file line of the fence's first content line, or None if unknown.
@@ -80,20 +95,20 @@ class PageContext:
         Matches the scanned fences by text (first unused one wins), so it works even when
         SuperFences gives no position; falls back to the converter's own line count.
         """
+        keys = self._index()
         key = normalized(source)
-        candidates = [
-            (i, f) for i, f in enumerate(self.fences)
-            if i not in self._taken and normalized(f.source) == key
-        ]
         if md_line is not None:
-            for i, f in candidates:
-                if f.line == md_line + self.offset:
-                    self._taken.add(i)
-                    return f.line
-        if candidates:
-            i, f = candidates[0]
+            i = self._by_line.get(md_line + self.offset)
+            if i is not None and i not in self._taken and keys[i] == key:
+                self._taken.add(i)
+                return self.fences[i].line
+        free = self._by_text.get(key)
+        while free and free[0] in self._taken:
+            free.popleft()
+        if free:
+            i = free.popleft()
             self._taken.add(i)
-            return f.line
+            return self.fences[i].line
         return None if md_line is None else md_line + self.offset
 
 
@@ -179,9 +194,10 @@ class SiteRenderer:
 
     def include(self, opts: FenceOptions) -> tuple[str, Path]:
         """Read a ``file=`` diagram, confined to the docs directory."""
-        if self.settings.base_dir is None:
-            raise IncludeError("file= is disabled: no docs directory is configured")
         assert opts.file is not None
+        if self.settings.base_dir is None:
+            raise IncludeError(f"file={opts.file!r}", "file= is disabled: no docs directory "
+                               "is configured (the extension's base_dir option)")
         path, text = read_include(opts.file, self.settings.base_dir)
         return text, path
 
@@ -212,9 +228,13 @@ class SiteRenderer:
             except IncludeError as exc:
                 return self._fail([f"{where}: error: {exc}"], None)
             diag_path, offset, suffix = self.display_path(path), 0, f" (included from {where})"
+            # a file that is not a diagram source (notes.txt) is located on the page, not quoted
+            quoted = is_diagram_file(path)
+        else:
+            quoted = True
         source = normalized(source)
         result = self.rendered(source)
-        messages = []
+        messages, shown = [], []
         for d in result.diagnostics:
             if offset is None:
                 text = (f"{diag_path}: dagnote fence line {d.line}:{d.column}: "
@@ -222,11 +242,17 @@ class SiteRenderer:
             else:
                 text = d.shifted(offset).format(diag_path)
             messages.append(text + suffix)
+            shown.append(text + suffix if quoted else withheld(
+                diag_path, d.line + (offset or 0), d.column, d.severity, d.code) + suffix)
         if result.engine_error:
             messages.append(f"{where}: error: the engine failed: {result.engine_error}")
+            shown.append(messages[-1])
         if result.output is None:
             if not messages:
                 messages.append(f"{where}: error: the diagram produced no image")
+                shown.append(messages[-1])
+            if not quoted:
+                return self._fail(messages, None, [*listed(shown), WITHHELD_NOTE])
             return self._fail(messages, source)
         for text in messages:  # warnings of a drawn diagram (lint): report, still draw
             self._report(text)
@@ -263,9 +289,13 @@ class SiteRenderer:
     def _report(self, message: str) -> None:
         log.warning(message)
 
-    def _fail(self, messages: list[str], source: str | None) -> str:
+    def _fail(self, messages: list[str], source: str | None,
+              shown: list[str] | None = None) -> str:
+        """Report every message; the page's box gets a bounded list (``shown``, by default
+        the messages) and a bounded excerpt of the source (see dagnote.quoting)."""
         if self.settings.on_error == "raise":
             raise DiagramFailure("\n".join(messages))
         for text in messages:
             self._report(text)
-        return error_html(messages, source)
+        box = shown if shown is not None else listed(messages)
+        return error_html(box, excerpt(source) if source else None)
