@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -11,17 +14,14 @@ from . import __version__
 from .cache import Cache
 from .diagnostics import Diagnostic
 from .extract import Block, blocks_in
-from .includes import IncludeError, resolve_include
+from .includes import MAX_DOCUMENT_BYTES, IncludeError, confine, read_file, resolve_include
 from .options import DIRECTIONS, FORMATS, MAX_TIMEOUT, RenderOptions, valid_timeout
 from .pipeline import check as check_source
 from .pipeline import render_many
 
 
-def _read(path: str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise click.ClickException(f"{path}: cannot read: {exc}") from exc
+def _error(where: str, message: str) -> None:
+    click.echo(f"{where}: error: {message}", err=True)
 
 
 def _include(path: str, block: Block, root: str | None) -> Path:
@@ -29,39 +29,49 @@ def _include(path: str, block: Block, root: str | None) -> Path:
 
     reST: relative to the document, ``/x.dag`` relative to the root (Sphinx's srcdir);
     Markdown ``file=``: relative to the root (MkDocs' docs_dir). The root defaults to the
-    document's directory.
+    document's directory. Refused or unreadable: :class:`IncludeError`.
     """
-    base = Path(root or Path(path).parent).resolve()
+    base = Path(root or Path(path).parent)
     name = block.argument
     if path.lower().endswith((".md", ".markdown")):
-        try:
-            return resolve_include(name, base)
-        except IncludeError as exc:
-            raise click.ClickException(f"{path}:{block.line}: {exc}") from exc
+        return resolve_include(name, base)
     target = (base / name.lstrip("/")) if name.startswith("/") else (Path(path).parent / name)
-    target = target.resolve()
-    if not target.is_relative_to(base):
-        raise click.ClickException(f"{path}:{block.line}: refusing {name!r}: it resolves "
-                                   f"outside {base} (set --root)")
-    return target
+    return confine(target, base, repr(name), where=f"{base.resolve()} (set --root)")
 
 
-def _blocks(paths: tuple[str, ...], root: str | None) -> list[tuple[str, int, Block]]:
-    """Every diagram in the named files: (file, index in file, block)."""
+def _include_problem(exc: IncludeError, block: Block, path: str) -> str:
+    """As the host would say it: Markdown ``file='x': reason``, reST ``refusing 'x': …``."""
+    if path.lower().endswith((".md", ".markdown")):
+        return str(exc)
+    verb = "refusing" if exc.refused else "cannot read"
+    return f"{verb} {block.argument!r}: {exc.reason}"
+
+
+def _blocks(paths: tuple[str, ...], root: str | None) -> tuple[list[tuple[str, int, Block]], int]:
+    """Every diagram in the named files: (file, index in file, block), and how many files
+    or included files could not be read (each reported, the others still checked)."""
     found: list[tuple[str, int, Block]] = []
+    failed = 0
     for path in paths:
-        for index, block in enumerate(blocks_in(path, _read(path))):
+        try:
+            text = read_file(path, repr(path), limit=MAX_DOCUMENT_BYTES)
+        except IncludeError as exc:
+            _error(path, exc.reason)
+            failed += 1
+            continue
+        for index, block in enumerate(blocks_in(path, text)):
             if block.argument and not block.source.strip():
-                target = _include(path, block, root)
                 try:
-                    text = target.read_text(encoding="utf-8")
-                except (OSError, UnicodeDecodeError) as exc:
-                    raise click.ClickException(f"{path}:{block.line}: cannot read "
-                                               f"{block.argument}: {exc}") from exc
-                found.append((str(target), 0, Block(text, 0)))
+                    target = _include(path, block, root)
+                    included = read_file(target, repr(block.argument))
+                except IncludeError as exc:
+                    _error(f"{path}:{block.line}", _include_problem(exc, block, path))
+                    failed += 1
+                    continue
+                found.append((str(target), 0, Block(included, 0)))
                 continue
             found.append((path, index, block))
-    return found
+    return found, failed
 
 
 def _timeout(value: float) -> float:
@@ -86,13 +96,16 @@ _ROOT = click.option("--root", type=click.Path(file_okay=False, exists=True), de
                           "stay inside (default: each document's directory).")
 
 
+# FILES are not checked by click (exists=True would stop at the first missing one):
+# each file that cannot be read is reported, and the others are still checked
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 @_ROOT
 def check(files: tuple[str, ...], root: str | None) -> None:
-    """Report errors and warnings as path:line:col; exit status 1 if any error."""
-    errors = 0
-    for path, _, block in _blocks(files, root):
+    """Report errors and warnings as path:line:col; exit status 1 if any error or any
+    file that cannot be read."""
+    blocks, errors = _blocks(files, root)
+    for path, _, block in blocks:
         result = check_source(block.source)
         for diag in result.diagnostics:
             _echo(path, diag, block.offset)
@@ -101,7 +114,7 @@ def check(files: tuple[str, ...], root: str | None) -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
               help="Directory for the images.")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="svg",
@@ -120,12 +133,15 @@ def render(files: tuple[str, ...], outdir: str, fmt: str, direction: str | None,
     """Render every diagram in FILES into OUTDIR (NAME.svg, or NAME-2.svg for later blocks)."""
     options = RenderOptions(format=fmt, direction=direction,  # type: ignore[arg-type]
                             timeout=timeout)
-    blocks = _blocks(files, root)
+    blocks, failed = _blocks(files, root)
+    out = Path(outdir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        click.echo(f"error: cannot create {out}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
     cache = Cache(cache_dir) if cache_dir else None
     results = render_many([b.source for _, _, b in blocks], options, cache)
-    out = Path(outdir)
-    out.mkdir(parents=True, exist_ok=True)
-    failed = 0
     written: dict[Path, str] = {}
     for (path, index, block), result in zip(blocks, results, strict=True):
         for diag in result.diagnostics:
@@ -144,7 +160,26 @@ def render(files: tuple[str, ...], outdir: str, fmt: str, direction: str | None,
                        "render these files into separate directories", err=True)
             failed += 1
             continue
+        try:
+            _write(target, result.output)
+        except OSError as exc:  # read-only, full disk, a directory in the way
+            _error(path, f"cannot write {target}: {exc.strerror or exc}")
+            failed += 1
+            continue
         written[target] = path
-        target.write_bytes(result.output)
         click.echo(str(target))
     sys.exit(1 if failed else 0)
+
+
+def _write(target: Path, data: bytes) -> None:
+    """Write through a temporary file in the same directory: a failed write (full disk)
+    leaves neither a half-written image nor the temporary file."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

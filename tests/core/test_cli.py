@@ -100,7 +100,7 @@ def test_included_files_resolve_like_the_hosts_and_stay_inside_the_root(tmp_path
     escape.write_text("T\n=\n\n.. dagnote:: ../diagrams/c.dag\n")
     proc = dagnote("check", str(escape), "--root", str(outside))
     assert proc.returncode == 1
-    assert f"{escape}:4: refusing '../diagrams/c.dag'" in proc.stderr
+    assert f"{escape}:4: error: refusing '../diagrams/c.dag'" in proc.stderr
 
 
 def test_two_inputs_with_one_name_are_not_overwritten(tmp_path: Path) -> None:
@@ -112,3 +112,62 @@ def test_two_inputs_with_one_name_are_not_overwritten(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "already written" in proc.stderr
     assert "f_a (trained)" in (tmp_path / "o" / "doc.svg").read_text()  # the first one kept
+
+
+GOOD = "x ~ X\nx -> [f*] -> y\nmin y\n"
+
+
+def test_check_reports_every_unreadable_file_and_goes_on(tmp_path: Path) -> None:
+    (tmp_path / "latin1.dag").write_bytes(b"x ~ \xe9\n")
+    (tmp_path / "adir.dag").mkdir()
+    (tmp_path / "bad.dag").write_text("x ~ X\nx ~ \n")
+    (tmp_path / "ok.dag").write_text(GOOD)
+    names = ["missing.dag", "latin1.dag", "adir.dag", "bad.dag", "ok.dag"]
+    proc = dagnote("check", *names, cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert [line.split(":")[0] for line in lines] == names[:4], proc.stderr  # each, in order
+    assert "missing.dag: error: " in lines[0] and "no such file" in lines[0]
+    assert "latin1.dag: error: " in lines[1] and "UTF-8" in lines[1]
+    assert "adir.dag: error: " in lines[2] and "not a regular file" in lines[2]
+    assert lines[3].startswith("bad.dag:2:4: error:")
+
+
+def test_render_reports_unwritable_outputs_per_file_and_goes_on(tmp_path: Path) -> None:
+    for name in ("a", "b", "c"):
+        (tmp_path / f"{name}.dag").write_text(GOOD.replace("f*", f"f_{name}*"))
+    out = tmp_path / "out"
+    (out / "b.svg").mkdir(parents=True)  # b's image cannot be written there
+    proc = dagnote("render", "a.dag", "b.dag", "c.dag", "-o", str(out), cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert f"b.dag: error: cannot write {out / 'b.svg'}" in proc.stderr
+    assert (out / "a.svg").is_file() and (out / "c.svg").is_file()
+    assert sorted(p.name for p in out.iterdir()) == ["a.svg", "b.svg", "c.svg"]  # no temp files
+    (tmp_path / "file").write_text("")
+    proc = dagnote("render", "a.dag", "-o", str(tmp_path / "file" / "sub"), cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert f"error: cannot create {tmp_path / 'file' / 'sub'}" in proc.stderr
+
+
+def test_render_to_a_full_disk_leaves_no_partial_image(tmp_path: Path) -> None:
+    """A file-size limit makes every write past 2 KB fail as a full disk would (EFBIG for
+    ENOSPC): each image is reported, none is left half written, no traceback."""
+    import resource
+
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.dag").write_text(GOOD.replace("f*", f"f_{name}*"))
+    out = tmp_path / "out"
+
+    def small_disk() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2048, 2048))
+
+    proc = subprocess.run([sys.executable, "-m", "dagnote", "render", "a.dag", "b.dag",
+                           "-o", str(out)], capture_output=True, text=True, cwd=tmp_path,
+                          check=False, preexec_fn=small_disk)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.count("error: cannot write") == 2, proc.stderr
+    assert list(out.iterdir()) == []
