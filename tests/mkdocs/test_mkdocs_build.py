@@ -297,3 +297,40 @@ def test_a_failed_layout_does_not_prune_the_cache(make_site: Site, monkeypatch,
     site = build_site(root)
     assert "dagnote-error" not in page(site, "two")
     assert len(list(dagnote.Cache(cache).keys())) == 2
+
+
+def test_page_text_that_looks_like_a_placeholder_is_left_alone(make_site: Site) -> None:
+    """The placeholders that keep SVGs out of the search index cannot be forged: a page
+    that holds their text keeps it, and each SVG is put back once, where it was."""
+    forged = "<!--dagnote-svg-0-->\n\n<!--dagnote-svg-1-->\n\n<!--dagnote-svg-99-->"
+    root = make_site({
+        "mkdocs.yml": PLAIN_YML.replace("  - dagnote", "  - search\n  - dagnote"),
+        "docs/index.md": f"# A\n\n{forged}\n\n```dagnote\n{CLASSIFIER}```\n\nAfter.\n",
+    })
+    html = page(build_site(root, strict=True))
+    assert html.count("<svg") == 1
+    assert all(html.count(comment) == 1 for comment in forged.split("\n\n"))
+    assert html.index("<!--dagnote-svg-99-->") < html.index("<svg") < html.index("After.")
+
+
+def test_fences_are_located_in_linear_time(make_site: Site, monkeypatch) -> None:
+    """Each fence is matched to its line with a lookup, not a scan of the page's fences: a
+    page of 2,000 tiny fences (5 distinct diagrams) normalises each text a few times."""
+    from mkdocs_dagnote import renderer
+
+    count = 2000
+    fences = "".join(f"```dagnote\nx ~ X\nx -> [f*] -> y{i % 5}\nmin y{i % 5}\n```\n\n"
+                     for i in range(count))
+    root = make_site({"mkdocs.yml": PLAIN_YML, "docs/index.md": f"# Many\n\n{fences}"})
+    calls = 0
+    real = renderer.normalized
+
+    def counting(source: str) -> str:
+        nonlocal calls
+        calls += 1
+        return real(source)
+
+    monkeypatch.setattr(renderer, "normalized", counting)
+    html = page(build_site(root, strict=True))
+    assert html.count("<svg") == count
+    assert calls < 10 * count, calls

@@ -39,16 +39,18 @@ def build_sphinx(src: Path, conf: str = "") -> tuple[str, str]:
     return (Path(app.outdir) / "index.html").read_text(encoding="utf-8"), warnings.getvalue()
 
 
-def build_mkdocs(root: Path) -> str:
-    """Build the MkDocs project in ``root`` (docs/index.md); returns the index page."""
+def build_mkdocs(root: Path, config: str = "") -> str:
+    """Build the MkDocs project in ``root`` (docs/index.md); returns the index page.
+
+    ``config`` is added to mkdocs.yml."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    (root / "mkdocs.yml").write_text("site_name: t\ntheme: mkdocs\nplugins:\n  - dagnote\n",
-                                     encoding="utf-8")
-    config = load_config(config_file=str(root / "mkdocs.yml"))
-    build(config)
-    return (Path(config.site_dir) / "index.html").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text("site_name: t\ntheme: mkdocs\nplugins:\n  - dagnote\n"
+                                     + config, encoding="utf-8")
+    loaded = load_config(config_file=str(root / "mkdocs.yml"))
+    build(loaded)
+    return (Path(loaded.site_dir) / "index.html").read_text(encoding="utf-8")
 
 
 class Page(HTMLParser):

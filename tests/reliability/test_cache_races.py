@@ -246,3 +246,30 @@ def test_a_forked_worker_uses_its_own_connection(tmp_path: Path) -> None:
     assert os.waitstatus_to_exitcode(status) == 0
     assert cache.get("b" * 64) == b"from the child"  # the parent's connection still works
     assert cache.get("a" * 64) == b"from the parent"
+
+
+FULL_DISK = """
+import resource, sys
+from dagnote import Cache
+cache = Cache(sys.argv[1])
+cache.put("small", b"s" * 100)  # fits: the database exists and works
+resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))  # the disk is now full
+cache.put("big", b"b" * 1_000_000)
+cache.put("small2", b"t" * 100)
+print(cache.write_errors, cache.get("small") is not None, cache.get("big") is None)
+"""
+
+
+def test_a_full_disk_leaves_no_temporary_files_in_the_cache(tmp_path: Path) -> None:
+    """Writes past a file-size limit fail as on a full disk (EFBIG for ENOSPC): the failed
+    entry is counted, the database stays readable, and no temporary or partial file is
+    left (the cache has no ``.tmp-*.part`` files any more: one SQLite transaction each)."""
+    cache_dir = tmp_path / "cache"
+    proc = subprocess.run([sys.executable, "-c", FULL_DISK, str(cache_dir)],
+                          capture_output=True, text=True, check=False, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    errors, small_kept, big_missing = proc.stdout.split()
+    assert int(errors) >= 1 and small_kept == "True" and big_missing == "True"
+    assert leftovers(cache_dir) == []
+    assert not list(cache_dir.rglob("*.part")) and not list(cache_dir.rglob(".tmp-*"))
+    assert "s" * 100 == stored(cache_dir)["small"][1].decode()

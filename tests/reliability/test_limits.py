@@ -6,9 +6,21 @@ the source), so every limit in ``dagnote.limits`` has a test at and past its edg
 
 from __future__ import annotations
 
+import os
+import re
+from pathlib import Path
+
+import pytest
+
 import dagnote
 from dagnote import Diagnostic
+from dagnote.includes import IncludeError, read_file, read_include
 from dagnote.limits import MAX_EDGES, MAX_LINE_LENGTH, MAX_LINES, MAX_NODES, MAX_SOURCE_BYTES
+from dagnote.quoting import MAX_LISTED_PROBLEMS
+from dagnote.widths import width_problem
+from mkdocs_dagnote.fence import FenceError, validate
+
+from .hosts import build_mkdocs, build_sphinx, write
 
 check = dagnote.check
 
@@ -86,3 +98,103 @@ def test_too_large_diagram_starts_no_engine() -> None:
     rendered = dagnote.render_many(["x ~ X\n" + "y" * (MAX_LINE_LENGTH + 1)])[0]
     assert rendered.output is None and rendered.errors
     assert dagnote.engine_runs() == before
+
+
+# -- files over the size limit are refused before they are read ------------------------------
+
+def test_an_included_file_over_the_size_limit_is_refused_unread(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    big = tmp_path / "big.dag"
+    with big.open("wb") as fh:
+        fh.truncate(8 * MAX_SOURCE_BYTES * 1024)  # 512 MiB, sparse: nothing on disk
+    read = []
+    real_read = os.read
+    monkeypatch.setattr(os, "read", lambda fd, n: read.append(n) or real_read(fd, n))
+    with pytest.raises(IncludeError, match=f"the limit for a diagram is {MAX_SOURCE_BYTES}"):
+        read_include("big.dag", tmp_path)
+    assert not read  # refused from the size the file reports, before reading a byte
+
+
+def test_a_file_that_grows_is_read_no_further_than_the_limit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file that reports a small size (it grows while it is read, or lies) is read no
+    further than the limit and one byte, then refused."""
+    path = tmp_path / "x.dag"
+    path.write_bytes(b"x ~ X\n" * MAX_SOURCE_BYTES)  # 6 times the limit
+    real_fstat, real_read = os.fstat, os.read
+    read = []
+
+    def small_fstat(fd: int) -> os.stat_result:
+        info = real_fstat(fd)
+        return os.stat_result((info.st_mode, *info[1:6], 10, *info[7:]))
+
+    monkeypatch.setattr(os, "fstat", small_fstat)
+    monkeypatch.setattr(os, "read", lambda fd, n: read.append(n) or real_read(fd, n))
+    with pytest.raises(IncludeError, match=f"it is over {MAX_SOURCE_BYTES} bytes"):
+        read_file(path, limit=MAX_SOURCE_BYTES)
+    assert sum(read) == MAX_SOURCE_BYTES + 1
+    assert read_file(path, limit=10 * MAX_SOURCE_BYTES).startswith("x ~ X\n")
+
+
+def test_mkdocs_page_stays_small_with_a_huge_include(tmp_path: Path,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    write(tmp_path, {"docs/index.md": '# T\n\n```dagnote file="big.dag"\n```\n'})
+    (tmp_path / "docs" / "big.dag").write_text("x ~ X\n" * 1_000_000)  # 6 MB
+    html = build_mkdocs(tmp_path)
+    assert len(html) < 100_000
+    assert any(m.startswith("docs/index.md:3: error: file='big.dag': it is 6000000 bytes")
+               for m in (r.getMessage() for r in caplog.records)), caplog.text
+
+
+# -- error boxes quote a bounded excerpt -----------------------------------------------------
+
+def test_mkdocs_error_box_quotes_a_bounded_excerpt(tmp_path: Path) -> None:
+    """A fence with thousands of broken lines: the box lists the first problems and the
+    first lines of the source, and says how many more there are."""
+    body = "".join(f"x{i} ~\n" for i in range(1500))
+    write(tmp_path, {"docs/index.md": f"# T\n\n```dagnote\n{body}```\n"})
+    html = build_mkdocs(tmp_path)
+    box = html[html.index("dagnote-error"):]
+    assert box.count("<li>") <= MAX_LISTED_PROBLEMS + 1
+    assert "1480 more problems" in box, box[-2000:]
+    assert "x1499" not in box and "more lines" in box
+    assert len(box) < 20_000
+
+
+def test_sphinx_error_box_lists_a_bounded_number_of_problems(tmp_path: Path) -> None:
+    body = "".join(f"   x{i} ~\n" for i in range(1500))
+    write(tmp_path / "src", {"index.rst": f"Title\n=====\n\n.. dagnote::\n\n{body}"})
+    html, warnings = build_sphinx(tmp_path / "src")
+    box = html[html.index("dagnote-error"):]
+    assert "x1499" not in box and "1480 more problems" in box
+    assert len(box) < 20_000
+    assert warnings.count("[dagnote.sample]") == 1500  # the build log keeps every one
+
+
+# -- sizes an author writes are bounded ------------------------------------------------------
+
+HUGE_WIDTHS = ["99999999999999999999", "99999999999999999999px", "1e400", "200%", "5000em",
+               "9999in"]
+
+
+@pytest.mark.parametrize("width", HUGE_WIDTHS)
+def test_sphinx_refuses_a_huge_width(tmp_path: Path, width: str) -> None:
+    src = tmp_path / "src"
+    write(src, {"index.rst": f"Title\n=====\n\n.. dagnote::\n   :width: {width}\n\n"
+                             "   x ~ X\n   x -> [f*] -> y\n   min y\n\nText after.\n"})
+    html, warnings = build_sphinx(src)
+    assert "Text after." in html
+    assert re.search(r"index\.rst:4: ERROR: .*width", warnings, re.S), warnings
+    assert "width: " + width not in html and "9999999" not in html
+
+
+@pytest.mark.parametrize("width", ["99999999999999999999", "200%", "5000em", "9999in"])
+def test_mkdocs_refuses_a_huge_width(width: str) -> None:
+    with pytest.raises(FenceError, match="width"):
+        validate({"width": width})
+
+
+@pytest.mark.parametrize("width", ["300", "300px", "20em", "60%", "100%", "12cm", "4in"])
+def test_ordinary_widths_are_accepted(width: str) -> None:
+    assert validate({"width": width}).width is not None
+    assert width_problem(width) is None
