@@ -27,6 +27,7 @@ _EXPORTS = {
     "render": "pipeline",
     "render_many": "pipeline",
     "start_render": "pipeline",
+    "warm_up": "pipeline",
     "RenderJob": "pipeline",
     "Checked": "result",
     "ObjectiveSummary": "result",
@@ -39,7 +40,15 @@ if TYPE_CHECKING:
     from .diagnostics import DagnoteError, Diagnostic, DiagramError, EngineError
     from .options import RenderOptions
     from .page import for_page, root_id
-    from .pipeline import RenderJob, check, engine_runs, render, render_many, start_render
+    from .pipeline import (
+        RenderJob,
+        check,
+        engine_runs,
+        render,
+        render_many,
+        start_render,
+        warm_up,
+    )
     from .result import Checked, ObjectiveSummary, Rendered, Summary
 
 
@@ -78,4 +87,5 @@ __all__ = [
     "root_id",
     "start_render",
     "stylesheet_path",
+    "warm_up",
 ]

@@ -95,6 +95,23 @@ def check(source: str) -> Checked:
     return Checked(source, list(compiled.diagnostics), compiled.summary)
 
 
+def warm_up(sources: Sequence[str], options: RenderOptions | None = None,
+            cache: Cache | None = None) -> bool:
+    """Start the layout workers in the background if one of ``sources`` is not in the
+    cache, and say whether it did. A host calls it while it reads its pages, so V8 and ELK
+    load (about half a second a worker) before the first drawing is asked for; a rebuild
+    whose diagrams are all cached starts nothing."""
+    options = options or RenderOptions()
+    for source in sources:
+        key = cache_key(source, options, ENGINE, DRAWING_VERSION)
+        if cache is None or cache.get(key) is None:
+            from .drawing.elk_runner import pool
+
+            pool().warm()
+            return True
+    return False
+
+
 def render(source: str, options: RenderOptions | None = None,
            cache: Cache | None = None) -> Rendered:
     """Render one diagram (see :func:`render_many`, which hosts should prefer)."""

@@ -104,6 +104,30 @@ _FAILED: weakref.WeakKeyDictionary[Builder, set[Key]] = weakref.WeakKeyDictionar
 FAILED_FILE = "dagnote-failed.txt"  # in the doctree directory: one docname a line
 
 
+_WARMED: weakref.WeakSet[Builder] = weakref.WeakSet()  # layout workers asked to start
+
+
+def warm_up(app: Sphinx, doctree: object) -> None:
+    """``doctree-read``: on the first diagram read that is not in the cache, start the
+    layout workers in the background, so they are ready when pages are written. Not in
+    the processes ``-j`` forks to read (they end with their share of the documents)."""
+    builder = app.builder
+    fmt = image_format(builder)
+    if builder in _WARMED or fmt is None or getattr(app, "parallel", 0) > 1:
+        return
+    entries = _registry(app.env).get(app.env.docname)
+    if not entries:
+        return
+    cache = core.Cache(cache_dir(builder))
+    try:
+        for e in entries:
+            if core.warm_up([e.source], options(builder, fmt, e.direction), cache):
+                _WARMED.add(builder)
+                return
+    finally:
+        cache.close()
+
+
 def _failed_file(app: Sphinx) -> Path:
     return Path(app.doctreedir) / FAILED_FILE
 

@@ -242,6 +242,10 @@ class ElkWorker:
 
     # -- start and stop
 
+    def start(self) -> None:
+        """Start the process now (it would start on first use otherwise)."""
+        self._ensure()
+
     def _start(self) -> subprocess.Popen[bytes]:
         argv, env, cwd = _worker_command()
         stderr = tempfile.TemporaryFile()
@@ -570,6 +574,26 @@ class ElkPool:
             return worker.layout(graphs, timeout, max_timeouts)
         finally:
             self._release(worker)
+
+    def warm(self) -> None:
+        """Start every worker not started yet, in the background, and return at once: V8
+        and ELK load (about half a second each) while the caller goes on, so the first
+        layouts find them ready. A worker that cannot start is reported by the first
+        layout that needs it."""
+        with self._cond:
+            if self._closed:
+                return
+            new = [ElkWorker() for _ in range(self.size - len(self._all))]
+            self._all += new  # held (not free) until started
+
+        def start(worker: ElkWorker) -> None:
+            with contextlib.suppress(EngineError):
+                worker.start()
+            self._release(worker)
+
+        for worker in new:
+            threading.Thread(target=start, args=(worker,), name="dagnote-elk-warm",
+                             daemon=True).start()
 
     def _acquire(self) -> ElkWorker:
         with self._cond:
