@@ -86,6 +86,11 @@ def _after_fork_in_child() -> None:
 os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
+# written into every cache directory: a cache holds what this machine drew, is checked
+# on the way into a page (a forged row is drawn again) and is not to be committed
+GITIGNORE = "# dagnote's render cache: local to this machine, never commit it\n*\n"
+
+
 class Cache:
     """Rendered images keyed by :func:`cache_key`, in ``directory/cache.sqlite3``.
 
@@ -118,6 +123,10 @@ class Cache:
             return None
         if create:
             self.directory.mkdir(parents=True, exist_ok=True)
+            ignore = self.directory / ".gitignore"
+            if not ignore.exists():  # a cache is per machine: never committed
+                with contextlib.suppress(OSError):
+                    ignore.write_text(GITIGNORE, encoding="utf-8")
         self._db = self._open()
         return self._db
 

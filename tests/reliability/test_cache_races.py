@@ -43,9 +43,10 @@ def rewrite(directory: Path, change: Callable[[str, bytes], tuple[str, bytes]]) 
 
 
 def leftovers(directory: Path) -> list[Path]:
-    """Anything but the database and its write-ahead log (no temporary or partial files)."""
+    """Anything but the database, its write-ahead log and the cache's .gitignore (no
+    temporary or partial files)."""
     return [p for p in directory.rglob("*")
-            if p.is_file() and not p.name.startswith(DATABASE)]
+            if p.is_file() and not p.name.startswith(DATABASE) and p.name != ".gitignore"]
 
 
 def first_render(tmp_path: Path) -> bytes:

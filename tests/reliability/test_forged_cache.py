@@ -54,3 +54,10 @@ def test_the_style_sheet_must_be_the_writers(tmp_path: Path) -> None:
     assert not trusted(svg.replace(b"--dn-text)}", b"--dn-text);background:url(x)}", 1))
     assert not trusted(svg.replace(b'role="img"', b'role="img" onclick="x()"', 1))
     assert trusted(svg)
+
+
+def test_a_cache_directory_tells_git_to_ignore_it(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "cache")
+    dagnote.render(SOURCE, cache=cache)
+    ignore = (tmp_path / "cache" / ".gitignore").read_text(encoding="utf-8")
+    assert ignore.splitlines()[-1] == "*"
