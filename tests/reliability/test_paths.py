@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import resource
 import stat
 import subprocess
 import sys
@@ -315,6 +314,8 @@ def test_cli_refuses_fifos_and_devices(tmp_path: Path) -> None:
 
 
 def _limit_memory() -> None:
+    import resource  # POSIX only, like FIFOs and device nodes
+
     resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 
 
