@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from .fences import scan
-from .positions import file_column, split_lines
+from .positions import host_position, split_lines
 
 _RST_DIRECTIVE = re.compile(r"^(\s*)\.\.\s+dagnote::\s*(.*)$")
 _FILE_ATTR = re.compile(r"""(?:^|[\s{])file=(?:"([^"]*)"|'([^']*)'|([^\s}]+))""")
@@ -28,11 +28,8 @@ class Block:
 
     def locate(self, line: int, column: int) -> tuple[int, int]:
         """Line and column in the host file of a line and column of ``source``."""
-        if 1 <= line <= len(self.lines):
-            shown = split_lines(self.source)
-            if line <= len(shown):
-                column = file_column(self.lines[line - 1], shown[line - 1], column)
-        return line + self.offset, column
+        at, column = host_position(split_lines(self.source), self.lines, 1, line, column)
+        return at + self.offset, column
 
 
 def rst_blocks(text: str) -> list[Block]:

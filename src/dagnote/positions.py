@@ -9,6 +9,7 @@ block's indentation or expanded its tabs.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 _BREAK = re.compile(r"\r\n|\r|\n")
 _VERTICAL = str.maketrans("\v\f", "  ")  # docutils reads these as spaces
@@ -45,3 +46,17 @@ def file_column(raw_line: str, block_line: str, column: int, tab_width: int = 8)
         if width > target:
             return index + 1
     return len(raw) + 1 + (target - len(wide))
+
+
+def host_position(block_lines: Sequence[str], host_lines: Sequence[str], first: int,
+                  line: int, column: int, tab_width: int = 8) -> tuple[int, int]:
+    """Line and column in a host file of ``line`` and ``column`` of a block.
+
+    ``block_lines`` are the block's lines as dagnote got them; its line 1 is line ``first``
+    of the host file, whose lines as written are ``host_lines`` (when they are not known,
+    or do not hold the block, only the line moves).
+    """
+    at = first + line - 1
+    if 1 <= line <= len(block_lines) and 1 <= at <= len(host_lines):
+        column = file_column(host_lines[at - 1], block_lines[line - 1], column, tab_width)
+    return at, column

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import weakref
-from collections.abc import Callable, Set
+from collections.abc import Set
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +27,6 @@ from .nodes import dagnote
 
 logger = logging.getLogger(__name__)
 
-Locator = Callable[[int], tuple[str, int]]
 ENV_KEY = "dagnote_diagrams"
 
 

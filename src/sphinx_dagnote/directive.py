@@ -19,6 +19,7 @@ from dagnote.widths import width_problem
 
 from . import collect
 from .config import HTML_FORMATS
+from .locate import Locator, file_locator, inline_locator
 from .nodes import dagnote
 
 logger = logging.getLogger(__name__)
@@ -80,23 +81,23 @@ class DagnoteDirective(SphinxDirective):
         # a file that is not a diagram source (conf.py) is located on the page, not quoted
         quoted = not self.arguments or is_diagram_file(self.arguments[0])
         for diag in checked.diagnostics:
-            path, line = locate(diag.line)
+            path, line, column = locate(diag.line, diag.column)  # of the file, as written
             logger.warning("%s%s", diag.message, used_in, type="dagnote", subtype=diag.code,
                            location=f"{path}:{line}")
             if diag.is_error or strict:
                 shown = os.path.relpath(path, self.env.srcdir)
-                broken.append(f"{shown}:{line}:{diag.column}: {diag.severity}: "
+                broken.append(f"{shown}:{line}:{column}: {diag.severity}: "
                               f"{diag.message} [{diag.code}]" if quoted else
-                              withheld(shown, line, diag.column, diag.severity, diag.code))
+                              withheld(shown, line, column, diag.severity, diag.code))
         if broken:
             return [self._error_box([*listed(broken), *([] if quoted else [WITHHELD_NOTE])])]
-        path, line = locate(1)
+        path, line, _ = locate(1, 1)
         return [self._figure(source, checked.summary.lines(), f"{path}:{line}")]
 
     # -- reading -------------------------------------------------------------------
 
-    def _load(self) -> tuple[str, collect.Locator] | None:
-        """The diagram text and a function from diagram line to "path:line"."""
+    def _load(self) -> tuple[str, Locator] | None:
+        """The diagram text and a function from its line and column to the file's."""
         if self.arguments and self.content:
             self._warn("give a file argument or inline content, not both", "usage")
             return None
@@ -105,9 +106,9 @@ class DagnoteDirective(SphinxDirective):
         if not self.content:
             self._warn("empty diagram: give inline content or a file argument", "usage")
             return None
-        return "\n".join(self.content), self._inline_locator()
+        return "\n".join(self.content), inline_locator(self)
 
-    def _load_file(self, argument: str) -> tuple[str, collect.Locator] | None:
+    def _load_file(self, argument: str) -> tuple[str, Locator] | None:
         """Read a diagram file of the source directory (see dagnote.includes: only regular,
         visible files inside it, within the size limit; a refusal is a located warning)."""
         # as env.relfn2path (absolute: from the source directory), without its resolve(),
@@ -131,27 +132,11 @@ class DagnoteDirective(SphinxDirective):
         except IncludeError as exc:
             self._refuse(argument, exc)
             return None
-        return text, lambda line: (str(path), line)
+        return text, file_locator(str(path))
 
     def _refuse(self, argument: str, exc: IncludeError) -> None:
         verb = "refusing" if exc.refused else "cannot read"
         self._warn(f"{verb} {argument!r}: {exc.reason}", "path")
-
-    def _inline_locator(self) -> collect.Locator:
-        """Map diagram line 1.. to the host file line (RST includes and MyST both)."""
-        machine = self.state_machine
-        if type(machine).__name__ == "MockStateMachine":  # MyST: lineno is the fence line
-            source = self.state.document["source"]
-            first = self.lineno + self.content_offset + 1
-            return lambda line: (source, first + line - 1)
-        content = self.content
-
-        def locate(line: int) -> tuple[str, int]:
-            index = min(max(line - 1, 0), len(content) - 1)
-            source, offset = content.info(index)  # per-line origin, exact across includes
-            return str(source), int(offset) + 1 + (line - 1 - index)
-
-        return locate
 
     def _warn(self, message: str, subtype: str) -> None:
         logger.warning(message, type="dagnote", subtype=subtype,

@@ -28,3 +28,14 @@ def test_myst_locations_follow_options(project, build) -> None:
         encoding="utf-8")
     out = build(src, "html")
     assert re.search(r"index\.md:9: WARNING: .*\[dagnote\.", out.warnings), out.warnings
+
+
+def test_myst_error_box_columns_count_the_file_line(project, build) -> None:
+    """Issue 17, item 19, in Markdown: a fence in a list item is indented in the file."""
+    src: Path = project("myst")
+    (src / "index.md").write_text(
+        "# T\n\n- item\n\n  ```{dagnote}\n  x ~ X\n  x -> y ]\n  ```\n\n"
+        "```{dagnote}\nx ~ X\nx ->\ty ]\n```\n", encoding="utf-8")
+    html = build(src, "html").read("index.html")
+    found = re.findall(r"index\.md:(\d+):(\d+): error: unexpected ']'", html)
+    assert found == [("7", "10"), ("12", "8")], found

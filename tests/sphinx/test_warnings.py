@@ -130,3 +130,31 @@ def test_a_timeout_that_is_not_a_positive_number_warns_and_uses_the_default(
     assert re.search(r"WARNING: dagnote_timeout must be a positive number of seconds, not "
                      r"\S+; using 30 \[dagnote\.config\]", out.warnings), out.warnings
     assert 'class="dagnote"' in out.read("index.html")
+
+
+COLUMNS_RST = (
+    "Columns\n=======\n\n"
+    ".. dagnote::\n\n"
+    "   x ~ X\n"
+    "   x -> y ]\n"  # line 7: ']' is column 11 of the file (8 of the block)
+    "\n"
+    "* In a list:\n\n"
+    "  .. dagnote::\n\n"
+    "     x ~ X\n"
+    "     x -> y ]\n"  # line 14: column 13
+    "\n"
+    ".. dagnote::\n\n"
+    "\tx ~ X\n"
+    "\tx ->\ty ]\n"  # line 19: column 9 (docutils expands the tabs: column 11 of the block)
+)
+
+
+def test_error_box_columns_count_the_characters_of_the_file_line(project, build) -> None:
+    """Issue 17, item 19: columns counted the dedented, tab-expanded block."""
+    src: Path = project("clean")
+    (src / "columns.rst").write_text(COLUMNS_RST, encoding="utf-8")
+    (src / "index.rst").write_text((src / "index.rst").read_text(encoding="utf-8")
+                                   + "\n.. toctree::\n\n   columns\n", encoding="utf-8")
+    html = build(src, "html").read("columns.html")
+    found = re.findall(r"columns\.rst:(\d+):(\d+): error: unexpected ']'", html)
+    assert found == [("7", "11"), ("14", "13"), ("19", "9")], found
