@@ -6,6 +6,7 @@ import contextlib
 import os
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -81,8 +82,10 @@ def _timeout(value: float) -> float:
         raise click.BadParameter(str(exc)) from None
 
 
-def _echo(path: str, diag: Diagnostic, offset: int) -> None:
-    click.echo(diag.shifted(offset).format(path), err=True)
+def _echo(path: str, diag: Diagnostic, block: Block) -> None:
+    """A diagnostic at its line and column of the file (the block's indentation undone)."""
+    line, column = block.locate(diag.line, diag.column)
+    click.echo(replace(diag, line=line, column=column).format(path), err=True)
 
 
 @click.group()
@@ -108,7 +111,7 @@ def check(files: tuple[str, ...], root: str | None) -> None:
     for path, _, block in blocks:
         result = check_source(block.source)
         for diag in result.diagnostics:
-            _echo(path, diag, block.offset)
+            _echo(path, diag, block)
         errors += len(result.errors)
     sys.exit(1 if errors else 0)
 
@@ -145,7 +148,7 @@ def render(files: tuple[str, ...], outdir: str, fmt: str, direction: str | None,
     written: dict[Path, str] = {}
     for (path, index, block), result in zip(blocks, results, strict=True):
         for diag in result.diagnostics:
-            _echo(path, diag, block.offset)
+            _echo(path, diag, block)
         if result.output is None:
             failed += 1
             if result.engine_error:

@@ -29,3 +29,33 @@ def test_a_timeout_that_is_not_a_positive_number_is_a_usage_error(
     assert proc.returncode == 2
     assert "timeout must be a positive number of seconds, not" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def _check(tmp_path: Path, name: str, text: str) -> list[str]:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    proc = dagnote("check", name, cwd=tmp_path)
+    return [line for line in proc.stderr.splitlines() if ": error: " in line]
+
+
+def test_columns_count_the_characters_of_the_file_line(tmp_path: Path) -> None:
+    """Issue 17, item 19: a block's columns were counted from its dedented text."""
+    rst = ("T\n=\n\n.. dagnote::\n\n   x ~ X\n   x -> y ]\n\n"
+           ".. dagnote::\n\n\tx ~ X\n\tx ->\ty ]\n")
+    assert [e.split(": error:")[0] for e in _check(tmp_path, "page.rst", rst)] == [
+        "page.rst:7:11", "page.rst:12:9"]
+    md = ("# T\n\n- item\n\n    ```dagnote\n    x ~ X\n    x -> y ]\n    ```\n\n"
+          "> ```dagnote\n> x ~ X\n> x ->\ty ]\n> ```\n")
+    assert [e.split(": error:")[0] for e in _check(tmp_path, "page.md", md)] == [
+        "page.md:7:12", "page.md:12:10"]
+
+
+def test_a_byte_order_mark_and_line_separators_in_a_page_keep_its_lines(
+        tmp_path: Path) -> None:
+    """A page starting with a BOM still has its first fence (MkDocs reads it so); a
+    U+2028 or form feed in the text before a block does not shift the block's lines."""
+    md = "\ufeff```dagnote\nx -> ]\n```\n\nText\u2028more\x0cand more\n\n```dagnote\nx -> ]\n```\n"
+    assert [e.split(": error:")[0] for e in _check(tmp_path, "bom.md", md)] == [
+        "bom.md:2:6", "bom.md:8:6"]
+    rst = "\ufeffT\n=\n\nText\u2028more\n\n.. dagnote::\n\n   x -> ]\n"
+    assert [e.split(": error:")[0] for e in _check(tmp_path, "bom.rst", rst)] == [
+        "bom.rst:8:9"]
