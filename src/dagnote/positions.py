@@ -33,6 +33,8 @@ def file_column(raw_line: str, block_line: str, column: int, tab_width: int = 8)
     line cannot be found in the raw line (a host rewrote it), the column is returned as is.
     """
     block = block_line.rstrip().translate(_VERTICAL)
+    if not block:  # a blank line (an empty diagram's line 1): nothing to find
+        return column
     raw = raw_line.rstrip()
     if raw.translate(_VERTICAL).endswith(block):
         return len(raw) - len(block) + column

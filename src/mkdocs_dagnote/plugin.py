@@ -25,11 +25,13 @@ import dagnote
 from dagnote.fences import Fence, scan
 from dagnote.includes import IncludeError, read_include
 from dagnote.options import DIRECTIONS, RenderOptions
+from dagnote.positions import split_lines
 
 from . import FENCE_NAME
 from .extension import DagnoteExtension
 from .fence import FenceError, parse_header, validate
 from .renderer import PageContext, Settings, SiteRenderer
+from .settings import Timeout
 
 log = logging.getLogger("mkdocs.plugins.dagnote")
 
@@ -47,7 +49,7 @@ class DagnotePluginConfig(base.Config):
     summary = c.Type(bool, default=False)
     direction = c.Optional(c.Choice(DIRECTIONS))
     font_size = c.Type((int, float), default=RenderOptions().font_size)
-    timeout = c.Type((int, float), default=30.0)
+    timeout = Timeout()
     on_error = c.Choice(("warn", "raise"), default="warn")
     prune_cache = c.Type(bool, default=True)
     css = c.Type(bool, default=True)
@@ -204,14 +206,17 @@ class DagnotePlugin(BasePlugin[DagnotePluginConfig]):
         if not file.abs_src_path:  # generated page: name it in docs_dir for messages
             path = Path(config.docs_dir) / file.src_uri
         offset = 0
+        lines: list[str] = []
         try:
             raw = file.content_string
             if raw.endswith(markdown) and markdown:
                 offset = raw[: len(raw) - len(markdown)].count("\n")
+            lines = split_lines(raw)  # to report columns of the file, as written
         except (OSError, UnicodeDecodeError):
             pass
         self.renderer.page = PageContext(
-            path=self.renderer.display_path(path), fences=list(found), url=page.url, offset=offset
+            path=self.renderer.display_path(path), fences=list(found), url=page.url,
+            offset=offset, lines=lines,
         )
         if self.superfences:
             from .superfences import superfences_accepts

@@ -11,7 +11,7 @@ import logging
 import os
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -21,6 +21,7 @@ from mkdocs.exceptions import PluginError
 import dagnote
 from dagnote.fences import Fence
 from dagnote.includes import IncludeError, is_diagram_file, read_include
+from dagnote.positions import host_position, split_lines
 from dagnote.quoting import WITHHELD_NOTE, excerpt, listed, withheld
 
 from .fence import FenceError, FenceOptions
@@ -30,6 +31,7 @@ log = logging.getLogger("mkdocs.plugins.dagnote")
 
 Output = Literal["inline", "file"]
 OnError = Literal["box", "raise"]
+TAB_LENGTH = 4  # Python-Markdown expands a page's tabs to these stops before any extension
 
 
 class DiagramFailure(PluginError):
@@ -45,7 +47,7 @@ def normalized(source: str) -> str:
     Tabs expanded as Python-Markdown does, no trailing blanks or blank lines; leading blank
     lines are kept so diagnostic lines still count from the fence's first content line.
     """
-    lines = [line.rstrip() for line in source.expandtabs(4).splitlines()]
+    lines = [line.rstrip() for line in split_lines(source.expandtabs(TAB_LENGTH))]
     while lines and not lines[-1]:
         lines.pop()
     return "\n".join(lines)
@@ -73,6 +75,7 @@ class PageContext:
     fences: list[Fence] = field(default_factory=list)
     url: str | None = None  # page URL, for relative links to diagram files
     offset: int = 0  # host-file lines before the Markdown the converter sees (front matter)
+    lines: list[str] = field(default_factory=list)  # the page file's lines, as written
     _taken: set[int] = field(default_factory=set)
     svg_ids: dict[str, int] = field(default_factory=dict)  # repeated diagrams on this page
     # built on first use: each fence's text normalised once, so locating every fence of a
@@ -217,6 +220,7 @@ class SiteRenderer:
         if isinstance(opts, FenceError):
             return self._fail([f"{where}: error: {opts}"], source)
         diag_path, offset, suffix = page_path, (line - 1) if line is not None else None, ""
+        host_lines: list[str] = page.lines if page else []  # for columns of the file
         if opts.file:
             if source.strip():
                 return self._fail(
@@ -227,6 +231,7 @@ class SiteRenderer:
                 source, path = self.include(opts)
             except IncludeError as exc:
                 return self._fail([f"{where}: error: {exc}"], None)
+            host_lines = split_lines(source)
             diag_path, offset, suffix = self.display_path(path), 0, f" (included from {where})"
             # a file that is not a diagram source (notes.txt) is located on the page, not quoted
             quoted = is_diagram_file(path)
@@ -235,15 +240,19 @@ class SiteRenderer:
         source = normalized(source)
         result = self.rendered(source)
         messages, shown = [], []
+        block_lines = source.split("\n")
         for d in result.diagnostics:
             if offset is None:
                 text = (f"{diag_path}: dagnote fence line {d.line}:{d.column}: "
                         f"{d.severity}: {d.message} [{d.code}]")
-            else:
-                text = d.shifted(offset).format(diag_path)
+            else:  # the line and column of the file: indentation and tab expansion undone
+                at, column = host_position(block_lines, host_lines, offset + 1, d.line,
+                                           d.column, TAB_LENGTH)
+                d = replace(d, line=at, column=column)
+                text = d.format(diag_path)
             messages.append(text + suffix)
             shown.append(text + suffix if quoted else withheld(
-                diag_path, d.line + (offset or 0), d.column, d.severity, d.code) + suffix)
+                diag_path, d.line, d.column, d.severity, d.code) + suffix)
         if result.engine_error:
             messages.append(f"{where}: error: the engine failed: {result.engine_error}")
             shown.append(messages[-1])
