@@ -158,3 +158,19 @@ def test_error_box_columns_count_the_characters_of_the_file_line(project, build)
     html = build(src, "html").read("columns.html")
     found = re.findall(r"columns\.rst:(\d+):(\d+): error: unexpected ']'", html)
     assert found == [("7", "11"), ("14", "13"), ("19", "9")], found
+
+
+def test_an_empty_diagram_is_a_located_warning_and_an_error_box(project, build) -> None:
+    """Issue 17, item 20: a comment-only block or an empty file drew a blank figure."""
+    src: Path = project("clean")
+    (src / "empty.dag").write_text("", encoding="utf-8")
+    (src / "index.rst").write_text(
+        "Other\n=====\n\n.. dagnote::\n\n   # only a comment\n\n.. dagnote:: empty.dag\n",
+        encoding="utf-8")
+    out = build(src, "html")
+    assert re.search(r"index\.rst:6: WARNING: the diagram draws nothing: .*\[dagnote\.empty\]",
+                     out.warnings), out.warnings
+    assert re.search(r"empty\.dag:1: WARNING: the diagram draws nothing: .*\[dagnote\.empty\]",
+                     out.warnings), out.warnings
+    html = out.read("index.html")
+    assert html.count("dagnote-error") == 2 and 'class="dagnote"' not in html
