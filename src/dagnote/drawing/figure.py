@@ -14,7 +14,7 @@ Point = tuple[float, float]
 Script = Literal["base", "sub", "sup"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Run:
     """A piece of a label: base text, or a sub/superscript drawn smaller and shifted."""
 
@@ -22,7 +22,7 @@ class Run:
     script: Script = "base"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Text:
     """A label placed with its left end (``anchor="start"``) or centre (``"middle"``) at
     ``x`` and its base line at ``y``; ``width`` is what the font metrics measured."""
@@ -58,7 +58,7 @@ ShapeKind = Literal[
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Shape:
     kind: ShapeKind
     x: float  # upper-left corner of the shape's bounding box
@@ -72,7 +72,7 @@ class Shape:
         return replace(self, x=self.x + dx, y=self.y + dy)
 
 
-@dataclass
+@dataclass(slots=True)
 class Element:
     """One element of the diagram, drawn as one group with a readable title.
 
@@ -91,7 +91,7 @@ class Element:
 EdgeKind = Literal["data", "sample", "stopgrad", "copy", "shared", "slice"]
 
 
-@dataclass
+@dataclass(slots=True)
 class Path:
     """An edge as an orthogonal polyline (consecutive points differ in x or in y only).
 
@@ -111,7 +111,7 @@ class Path:
     head: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Figure:
     width: float
     height: float

@@ -44,7 +44,7 @@ NOTE_SIDES: dict[str, tuple[Literal["left", "right", "above", "below"], ...]] = 
 SIDE_OF = {"left": "WEST", "right": "EAST", "above": "NORTH", "below": "SOUTH"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Mark:
     """Something drawn outside an element's box: the layout reserves room for it.
 
@@ -62,7 +62,7 @@ class Mark:
     corner: bool = False        # sits off the box's upper corner (no side is free)
 
 
-@dataclass
+@dataclass(slots=True)
 class SceneNode:
     key: str
     id: str  # the layout's id for it
@@ -77,7 +77,7 @@ class SceneNode:
     layer: Literal["FIRST", "LAST"] | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class SceneEdge:
     id: str
     kind: str
@@ -94,7 +94,7 @@ class SceneEdge:
     beside_bar: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class SideLink:
     """A weight copy or shared-weights link: routed by dagnote after the layout, around
     every box, so it never reads as another element taking part."""
@@ -106,7 +106,7 @@ class SideLink:
     label_size: float
 
 
-@dataclass
+@dataclass(slots=True)
 class Scene:
     direction: str
     size: float
