@@ -120,3 +120,26 @@ def test_a_long_lr_chain_wraps_into_rows() -> None:
                                                      rb'data-key="[^"]*" data-box="([^"]*)"',
                                                      svg)}
     assert len(tops) >= 2, tops  # modules on more than one row
+
+
+def test_greedy_switch_off_draws_the_seeds_as_with_it(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The greedy-switch crossing pass is off to save ELK time; on the seeds and setups,
+    in both directions, the drawings are byte-identical to those with it on."""
+    from dagnote import pipeline
+    from dagnote.drawing import elk_graph
+
+    setups = sorted((Path(__file__).parents[2] / "docs" / "setups").glob("*.dag"))
+    sources = [p.read_text() for p in [*SEEDS, *setups]]
+    sources += ["direction LR\n" + s for s in sources]
+    off = [r.output for r in dagnote.render_many(sources)]
+    real = elk_graph.graph_options
+
+    def with_switch(scene):  # type: ignore[no-untyped-def]
+        options = real(scene)
+        options.pop("elk.layered.crossingMinimization.greedySwitch.type")
+        return options
+
+    monkeypatch.setattr(elk_graph, "graph_options", with_switch)
+    pipeline.clear_memo()
+    on = [r.output for r in dagnote.render_many([s + "\n" for s in sources])]
+    assert all(off) and off == on
