@@ -174,7 +174,7 @@ def start_render(sources: Sequence[str], options: RenderOptions | None = None,
 
 @dataclass(frozen=True)
 class _Drawing:
-    """What drawing needs of one diagram once it is laid out: kept instead of its model."""
+    """What drawing needs of one diagram once it is laid out."""
 
     title: str
     desc: str
@@ -183,25 +183,23 @@ class _Drawing:
 
 @dataclass
 class _Batch:
-    """One layout request: the diagrams it lays out and, once it has finished, their
-    ELK results (a diagram with phases has one graph per panel)."""
+    """One layout request: its diagrams and, once a waiting thread has laid them out and
+    drawn them, each one's image or error message."""
 
     indices: list[int]
-    drawings: list[_Drawing]
-    future: Future[list[dict[str, Any] | str]]
-    raw: list[dict[str, Any] | str] | None = None
-    waiting: int = 0  # diagrams of this batch not yet drawn
+    future: Future[list[bytes | str]]
 
 
 class RenderJob:
     """A build's diagrams: diagnostics and cache hits at once, drawings as batches finish.
 
-    The constructor answers cache hits, then checks the misses and sends each batch of
-    ELK graphs to a layout worker as soon as it is built (one worker process per core; the
-    threads that wait for them hold no lock while V8 works). :meth:`result` waits only for
-    the batch holding that diagram and draws it on the caller's thread, so no Python work
-    competes with the host for the GIL in the background; cache entries are written by a
-    writer thread (:meth:`flush` waits for it). Call it from one thread; the waiting
+    The constructor answers cache hits, then checks the misses and queues them in batches
+    for a few waiting threads (one per core). Each thread prepares its batch's ELK graphs,
+    has a layout worker process lay them out (holding no lock while V8 works) and draws
+    the images, so a build holds the scenes and layouts of the batches in flight only,
+    and finished images as SVG bytes: its memory does not grow with its diagrams' layouts.
+    :meth:`result` waits only for the batch holding that diagram; cache entries are written
+    by a writer thread (:meth:`flush` waits for it). Call it from one thread; the waiting
     threads do not survive a fork, so a host that forks takes every result first.
     """
 
@@ -213,8 +211,7 @@ class RenderJob:
         self._results: list[Rendered | None] = []  # None: taken by the host
         self._first: dict[int, int] = {}  # a waiting diagram -> the identical one drawn
         self._copies: dict[int, list[int]] = {}  # a diagram drawn -> identical ones waiting
-        self._batch_of: dict[int, tuple[_Batch, int]] = {}
-        self._unprepared: dict[int, str] = {}  # a diagram whose ELK graph failed -> why
+        self._batch_of: dict[int, _Batch] = {}
         self._hung = _Budget(HUNG_BUDGET)
         self._writer: ThreadPoolExecutor | None = None
         self._keys = {i: cache_key(s, options, ENGINE, DRAWING_VERSION)
@@ -262,16 +259,16 @@ class RenderJob:
                         extra={"cache_key": self._keys[i]})
 
     def _check_and_start(self, todo: list[int]) -> None:
-        """Check every diagram the cache did not answer; hand each batch to a layout
-        worker as soon as it is full, so layout starts after the first batch is checked,
-        not after the whole build's diagrams are."""
+        """Check every diagram the cache did not answer and queue the ones to draw, a
+        batch at a time, so layout starts after the first batch is checked, not after the
+        whole build's diagrams are."""
         from concurrent.futures import ThreadPoolExecutor
 
         cores = os.cpu_count() or 1
         size = batch_size(len(todo), cores)
         workers = min(cores, -(-len(todo) // size))  # at most one per expected batch
         pool: ThreadPoolExecutor | None = None
-        ready: list[tuple[int, Compiled]] = []
+        ready: list[int] = []
         drawn: dict[str, int] = {}  # identical diagrams render once
 
         def submit() -> None:
@@ -279,7 +276,9 @@ class RenderJob:
             if pool is None:
                 pool = ThreadPoolExecutor(max_workers=workers,
                                           thread_name_prefix="dagnote-layout")
-            self._submit(pool, ready)
+            batch = _Batch(list(ready), pool.submit(self._lay_out, list(ready)))
+            for i in ready:
+                self._batch_of[i] = batch
             ready.clear()
 
         try:
@@ -296,7 +295,7 @@ class RenderJob:
                 if first != i:
                     self._copies.setdefault(first, []).append(i)
                     continue
-                ready.append((i, c))
+                ready.append(i)
                 if len(ready) == size:
                     submit()
             if ready:
@@ -305,43 +304,28 @@ class RenderJob:
             if pool is not None:
                 pool.shutdown(wait=False)  # the threads end with their last batch
 
-    def _submit(self, pool: ThreadPoolExecutor, ready: list[tuple[int, Compiled]]) -> None:
-        """ELK graphs for one batch, handed to a layout worker; the models are dropped."""
-        from .drawing.elk_graph import layout_cost, to_elk
-        from .drawing.scene import build_scenes
-
+    def _lay_out(self, indices: list[int]) -> list[bytes | str]:
+        """One batch, on a waiting thread: ELK graphs, one layout request, the images."""
         o = self.options
         graphs: list[dict[str, Any]] = []
-        drawings: list[_Drawing] = []
-        indices: list[int] = []
-        for i, compiled in ready:
-            d = compiled.diagram
-            direction = o.direction or d.direction or o.default_direction or "TB"
-            try:
-                scenes = build_scenes(d, o.font_size, direction)
-                elk = [to_elk(scene) for scene in scenes]
-                cost = max(layout_cost(graph) for graph in elk)
-            except Exception as exc:  # noqa: BLE001 - one diagram must not stop the build
-                self._unprepared[i] = f"the diagram could not be prepared for layout: {exc!r}"
-                continue
-            if cost > MAX_LAYOUT_COST:
-                self._unprepared[i] = (
-                    f"too large to lay out: its connections cross {cost} layers in all "
-                    f"(the limit is {MAX_LAYOUT_COST}; layout time grows faster than that "
-                    "count): split it into smaller diagrams, or join fewer elements with "
-                    "each other")
-                continue
-            graphs += elk
-            drawings.append(_Drawing(_title(compiled), compiled.summary.text(), scenes))
-            indices.append(i)
+        drawings: dict[int, _Drawing] = {}
+        outputs: dict[int, bytes | str] = {}
+        for i in indices:
+            prepared = _prepare(self.sources[i], o)
+            if isinstance(prepared, str):
+                outputs[i] = prepared
+            else:
+                drawings[i], elk = prepared
+                graphs += elk
         # the models are not needed again: a large build does not hold them
-        _forget([self.sources[i] for i, _ in ready])
-        if not indices:
-            return
-        future = pool.submit(_run_batch, graphs, o.timeout, self._hung)
-        batch = _Batch(indices, drawings, future, waiting=len(indices))
-        for position, i in enumerate(indices):
-            self._batch_of[i] = (batch, position)
+        _forget([self.sources[i] for i in indices])
+        laid_out = _run_batch(graphs, o.timeout, self._hung) if graphs else []
+        start = 0
+        for i, drawing in drawings.items():
+            count = len(drawing.scenes)
+            outputs[i] = _finish(drawing, self._keys[i], laid_out[start:start + count], o)
+            start += count
+        return [outputs[i] for i in indices]
 
     # -- results --------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -369,28 +353,16 @@ class RenderJob:
         return result
 
     def _finish_drawing(self, index: int) -> None:
-        """Draw diagram ``index`` (the first of identical ones) once its batch is laid
-        out, and give its image to every identical diagram still waiting."""
+        """Give diagram ``index`` (the first of identical ones) its image once its batch
+        is drawn, and every identical diagram still waiting."""
         self._first.pop(index, None)
-        if index in self._unprepared:
-            self._hand_out(index, self._unprepared.pop(index))
-            return
-        if index not in self._batch_of:
+        batch = self._batch_of.pop(index, None)
+        if batch is None:
             return  # finished already (through an identical diagram)
-        batch, position = self._batch_of.pop(index)
-        if batch.raw is None:
-            try:
-                batch.raw = batch.future.result()
-            except Exception as exc:  # noqa: BLE001 - a worker must not lose the build
-                count = sum(len(d.scenes) for d in batch.drawings)
-                batch.raw = [f"the layout failed: {exc}"] * count
-        start = sum(len(d.scenes) for d in batch.drawings[:position])
-        drawing = batch.drawings[position]
-        laid_out = batch.raw[start:start + len(drawing.scenes)]
-        out = _finish(drawing, self._keys[index], laid_out, self.options)
-        batch.waiting -= 1
-        if batch.waiting == 0:
-            batch.raw = None  # every diagram of the batch is done: free the layouts
+        try:
+            out = batch.future.result()[batch.indices.index(index)]
+        except Exception as exc:  # noqa: BLE001 - a waiting thread must not lose the build
+            out = f"the layout failed: {exc}"
         self._hand_out(index, out)
         if (isinstance(out, str) and out.startswith(_timeout_message())
                 and self.cache is not None):
@@ -443,6 +415,27 @@ class RenderJob:
         if self._writer is not None:
             self._writer.shutdown(wait=True)
             self._writer = None
+
+
+def _prepare(source: str, options: RenderOptions) -> tuple[_Drawing, list[dict[str, Any]]] | str:
+    """A diagram's scenes and ELK graphs, or why it cannot be laid out."""
+    from .drawing.elk_graph import layout_cost, to_elk
+    from .drawing.scene import build_scenes
+
+    try:
+        compiled = _compiled(source)
+        d = compiled.diagram
+        direction = options.direction or d.direction or options.default_direction or "TB"
+        scenes = build_scenes(d, options.font_size, direction)
+        graphs = [to_elk(scene) for scene in scenes]
+        cost = max(layout_cost(graph) for graph in graphs)
+    except Exception as exc:  # noqa: BLE001 - one diagram must not stop the build
+        return f"the diagram could not be prepared for layout: {exc!r}"
+    if cost > MAX_LAYOUT_COST:
+        return (f"too large to lay out: its connections cross {cost} layers in all (the "
+                f"limit is {MAX_LAYOUT_COST}; layout time grows faster than that count): "
+                "split it into smaller diagrams, or join fewer elements with each other")
+    return _Drawing(_title(compiled), compiled.summary.text(), scenes), graphs
 
 
 class _Budget:
