@@ -7,10 +7,11 @@ Performance notes (see bench/README.md):
   row and a hash, tens of microseconds);
 * :func:`check` and :func:`render_many` share a small memo of compiled diagrams, so a host
   that checks at read time and renders later (Sphinx) parses each diagram once;
-* misses are compiled, laid out and drawn in a pipeline: each batch of ELK graphs goes to
-  a layout worker process (V8 running ELK, kept warm for the life of this process) as soon
-  as it is built, up to one worker per core, while this thread prepares the next batch and
-  draws finished ones;
+* misses are checked on the caller's thread and queued in batches; a few waiting threads
+  (one per core) each prepare a batch's ELK graphs, send them to a layout worker process
+  (V8 running ELK, kept warm for the life of this process) and draw the images, so only
+  the batches in flight hold scenes and layouts, and the host meanwhile reads and writes
+  its pages;
 * the drawing modules (scene, ELK graph, SVG writer, XML) are imported only when something
   must be drawn.
 """
