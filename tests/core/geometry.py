@@ -502,14 +502,20 @@ def check_no_crossing(dg: Diagram) -> list[str]:
     out = []
     for e in dg.edges:
         own = {e.tail, e.head}
-        for n in dg.nodes:
-            if n.panel == e.panel and n.key in own:
-                continue
-            for p, q in e.segments():
-                hit = intrusion(p, q, n.box)
-                if hit:
-                    out.append(f"{e.name}: segment {fpt(p)}-{fpt(q)} runs {fmt(hit[0])} px "
-                               f"through {n.name} {fbox(n.box)}, {fmt(hit[1])} px inside")
+        out += intrusions(e, [n for n in dg.nodes
+                              if not (n.panel == e.panel and n.key in own)])
+    return out
+
+
+def intrusions(e: Edge, nodes: list[Node]) -> list[str]:
+    """Each segment of ``e`` that runs through one of ``nodes``' boxes, described."""
+    out = []
+    for n in nodes:
+        for p, q in e.segments():
+            hit = intrusion(p, q, n.box)
+            if hit:
+                out.append(f"{e.name}: segment {fpt(p)}-{fpt(q)} runs {fmt(hit[0])} px "
+                           f"through {n.name} {fbox(n.box)}, {fmt(hit[1])} px inside")
     return out
 
 
@@ -721,12 +727,7 @@ def check_links(dg: Diagram) -> list[str]:
     for e in dg.edges:
         if e.kind not in ("shared", "copy"):
             continue
-        for n in dg.nodes:
-            for p, q in e.segments():
-                hit = intrusion(p, q, n.box)
-                if hit:
-                    out.append(f"{e.name}: segment {fpt(p)}-{fpt(q)} runs {fmt(hit[0])} px "
-                               f"through {n.name} {fbox(n.box)}, {fmt(hit[1])} px inside")
+        out += intrusions(e, dg.nodes)
     return out
 
 
