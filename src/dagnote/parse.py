@@ -7,7 +7,6 @@ parser keeps going on the next line so one run reports every bad line.
 from __future__ import annotations
 
 import re
-import sys
 from typing import NamedTuple
 
 from .diagnostics import Diagnostic
@@ -35,15 +34,13 @@ USAGE = {"given": "given x", "seq": "seq x", "min": "min loss", "max": "max loss
          "phase": "phase (a): min loss", "note": "note (×): σ", "direction": "direction LR"}
 _SPECIAL = set(",~:*\"[]()")
 _WORD_CHARS = r'(?:[^\s,~:*"\[\](){}.\-]|-(?!/->|>)|\.(?!\.>)|\{[^{}]*\})+'
-# an atomic word: Python 3.11's (?>...) or, before it, a lookahead and a backreference
-_ATOMIC_WORD = (rf"(?>{_WORD_CHARS})" if sys.version_info >= (3, 11)
-                else rf"(?=(?P<w>{_WORD_CHARS}))(?P=w)")
 # arrows, punctuation and plain words, each with the spaces before it, in one regular
-# expression; a word that runs into a nested or unbalanced brace does not match here (the
-# word is atomic) and is scanned by the loop in tokenize()
+# expression; a word that runs into a nested or unbalanced brace does not match here and is
+# scanned by the loop in tokenize(). The lookahead and backreference make the word atomic
+# (no backtracking into it) on every Python version
 _SIMPLE = re.compile(
     r"\s*(?:(?P<arrow>-/->|->|\.\.>)|(?P<punct>[,~:*])"
-    rf"|(?P<word>{_ATOMIC_WORD})(?![{{}}])"
+    rf"|(?P<word>(?=(?P<w>{_WORD_CHARS}))(?P=w))(?![{{}}])"
     # [module] and (operator) without nesting or quotes inside; others take the slow path
     r'|\[(?P<bracket>[^\[\]"]*)\]|\((?P<paren>[^()"]*)\))'
 )
@@ -73,11 +70,6 @@ def bad_character(char: str) -> str:
     else:
         what = "is a Unicode noncharacter and cannot be drawn"
     return f"U+{code:04X} {what}: remove it"
-
-
-# builds a NamedTuple (Token, Pos, Item, Hop) from a tuple of all its fields, without the
-# Python-level constructor, which costs several times more in the hot paths
-_new = tuple.__new__
 
 
 class ParseError(Exception):
@@ -147,15 +139,15 @@ def tokenize(line: str) -> list[Token]:
             if group == "word":
                 if end < n and line[end] == "(" and line[end - 1].isalnum():  # N(0, 1)
                     close = _closing(line, end, "(", ")")
-                    tokens.append(_new(Token, ("call", line[start : close + 1], start + 1)))
+                    tokens.append(Token("call", line[start : close + 1], start + 1))
                     i = close + 1
                     continue
-                tokens.append(_new(Token, ("word", simple.group(group), start + 1)))
+                tokens.append(Token("word", simple.group(group), start + 1))
             elif group == "bracket" or group == "paren":
-                tokens.append(_new(Token, (group, simple.group(group), start)))
+                tokens.append(Token(group, simple.group(group), start))
             else:
                 text = simple.group(group)
-                tokens.append(_new(Token, ("arrow" if group == "arrow" else text, text, start + 1)))
+                tokens.append(Token("arrow" if group == "arrow" else text, text, start + 1))
             i = end
             continue
         while line[i].isspace():  # i < n: the line ends with no space
@@ -202,7 +194,7 @@ def tokenize(line: str) -> list[Token]:
             if i < n and line[i] == "(" and text and text[-1].isalnum():
                 end = _closing(line, i, "(", ")")
                 kind, text, i = "call", line[start : end + 1], end + 1
-        tokens.append(_new(Token, (kind, text, start + 1)))
+        tokens.append(Token(kind, text, start + 1))
     return tokens
 
 
@@ -219,7 +211,6 @@ class LineParser:
 
     def __init__(self, tokens: list[Token], line_no: int, text: str) -> None:
         self.tokens = tokens
-        self.n = len(tokens)
         self.i = 0
         self.line = line_no
         self.text = text
@@ -227,7 +218,7 @@ class LineParser:
     # -- token helpers -------------------------------------------------------------
     def peek(self, offset: int = 0) -> Token | None:
         j = self.i + offset
-        return self.tokens[j] if j < self.n else None
+        return self.tokens[j] if j < len(self.tokens) else None
 
     def take(self) -> Token:
         tok = self.tokens[self.i]
@@ -250,36 +241,29 @@ class LineParser:
 
     def words(self, stop: tuple[str, ...] = ()) -> tuple[str, int] | None:
         """A name made of consecutive words (``posterior loss``); None if none here."""
-        tokens, i, n = self.tokens, self.i, len(self.tokens)
-        if i >= n or tokens[i].kind != "word":
+        first = self.peek()
+        if first is None or first.kind != "word":
             return None
-        column = tokens[i].column
-        parts = [tokens[i].text]
-        i += 1
-        while i < n and tokens[i].kind == "word" and tokens[i].text not in stop:
-            parts.append(tokens[i].text)
-            i += 1
-        self.i = i
-        return " ".join(parts), column
+        parts = [self.take().text]
+        while (tok := self.peek()) is not None and tok.kind == "word" and tok.text not in stop:
+            parts.append(self.take().text)
+        return " ".join(parts), first.column
 
     # -- items -----------------------------------------------------------------------
     def item(self) -> Item:
-        if self.i >= self.n:
+        tok = self.peek()
+        if tok is None:
             raise ParseError("expected a name, [module] or (operator) at the end of the line",
                              self.end_column())
-        tok = self.tokens[self.i]
-        kind = tok.kind
-        if kind == "word":
-            return self.value(False, tok.column)
-        if kind == "bracket":
-            self.i += 1
+        if tok.kind == "bracket":
+            self.take()
             return self.module(tok)
-        if kind == "paren":
-            self.i += 1
+        if tok.kind == "paren":
+            self.take()
             return self.operator(tok)
         star = False
         column = tok.column
-        if kind == "*":
+        if tok.kind == "*":
             self.take()
             star = True
             tok = self.peek()
@@ -288,7 +272,8 @@ class LineParser:
         return self.value(star, column)
 
     def value(self, star: bool, column: int) -> Item:
-        tok = self.tokens[self.i]  # item() made sure there is one
+        tok = self.peek()
+        assert tok is not None  # item() made sure there is one
         if tok.kind == "string":
             self.take()
             if not tok.text.strip():
@@ -305,7 +290,7 @@ class LineParser:
         if got is None:
             raise ParseError(f"expected a name, found '{tok.text}'", tok.column)
         name, _ = got
-        return _new(Item, ("value", name, name, _new(Pos, (self.line, column)), star, 1, False))
+        return Item("value", name, name, Pos(self.line, column), star=star)
 
     def module(self, tok: Token) -> Item:
         body = tok.text.strip()
@@ -315,7 +300,7 @@ class LineParser:
         star = False
         instance = 1
         ident_label = body
-        match = _INSTANCE.fullmatch(ident_label) if "@" in ident_label else None
+        match = _INSTANCE.fullmatch(ident_label)
         if match:
             ident_label, instance = match.group(1), int(match.group(2))
             if instance < 1:
@@ -330,8 +315,7 @@ class LineParser:
         if "*" in _QUOTED.sub("", ident_label):  # a '*' between quotes is text
             raise ParseError("'*' goes at the end of a module name, as in [f*]", column)
         ident, label = self.ident_and_label(ident_label, column)
-        return _new(Item, ("module", ident, label, _new(Pos, (self.line, column)), star, instance,
-                           False))
+        return Item("module", ident, label, Pos(self.line, column), star=star, instance=instance)
 
     def operator(self, tok: Token) -> Item:
         body = tok.text.strip()
@@ -339,7 +323,7 @@ class LineParser:
         if not body:
             raise ParseError("empty operator '()': write its symbol, as in (ce)", column)
         instance = 1
-        match = _INSTANCE.fullmatch(body) if "@" in body else None
+        match = _INSTANCE.fullmatch(body)
         if match:
             body, instance = match.group(1), int(match.group(2))
         if body.endswith("*") and len(body) > 1:
@@ -374,15 +358,15 @@ class LineParser:
 
     def group(self) -> tuple[Item, ...]:
         items = [self.item()]
-        tokens = self.tokens
-        while self.i < self.n and tokens[self.i].kind == ",":
-            self.i += 1
+        while (tok := self.peek()) is not None and tok.kind == ",":
+            self.take()
             items.append(self.item())
         return tuple(items)
 
     # -- statements ------------------------------------------------------------------
     def statement(self) -> Statement:
-        first = self.tokens[self.i]  # parse() gives no empty line
+        first = self.peek()
+        assert first is not None  # parse() gives no empty line
         if first.kind == "word" and first.text in KEYWORDS:
             nxt = self.peek(1)
             if nxt is None:
@@ -395,7 +379,8 @@ class LineParser:
         return self.chain_or_sample()
 
     def chain_or_sample(self) -> Statement:
-        start = self.tokens[self.i]  # statement() looked at it
+        start = self.peek()
+        assert start is not None  # statement() looked at it
         groups = [self.group()]
         tok = self.peek()
         if tok is not None and tok.kind == "~":
@@ -411,10 +396,9 @@ class LineParser:
                     )
             return Sample(groups[0], source, Pos(self.line, start.column))
         hops: list[Hop] = []
-        tokens = self.tokens
-        while self.i < self.n and (tok := tokens[self.i]).kind == "arrow":
-            self.i += 1
-            hops.append(_new(Hop, (ARROWS[tok.text], _new(Pos, (self.line, tok.column)), None)))
+        while (tok := self.peek()) is not None and tok.kind == "arrow":
+            self.take()
+            hops.append(Hop(ARROWS[tok.text], Pos(self.line, tok.column)))  # type: ignore[arg-type]
             groups.append(self.group())
         if not hops:
             tok = self.peek()
@@ -426,8 +410,6 @@ class LineParser:
                     "unknown-statement",
                 )
             raise ParseError(f"expected '->', '~' or ',', found '{tok.text}'", tok.column)
-        if self.i == self.n:  # most lines: nothing after the last element
-            return Chain(tuple(groups), tuple(hops), None, _new(Pos, (self.line, start.column)))
         side = None
         tok = self.peek()
         if tok is not None and tok.kind == ":":
@@ -496,8 +478,8 @@ class LineParser:
         )
 
     def finish(self) -> None:
-        if self.i < self.n:
-            tok = self.tokens[self.i]
+        tok = self.peek()
+        if tok is not None:
             raise ParseError(f"unexpected '{tok.text}' after a complete statement "
                              "(one statement per line)", tok.column)
 

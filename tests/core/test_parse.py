@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dagnote.parse import parse
-from dagnote.syntax import Chain, Direction, Given, Hop, Item, Note, Objective, Pos, Sample, Seq
+from dagnote.syntax import Chain, Direction, Given, Note, Objective, Sample, Seq
 
 
 def only(source: str):
@@ -113,14 +113,3 @@ def test_parsing_goes_on_after_a_bad_line() -> None:
     program, diagnostics = parse("x ~ X\n???\nx -> [f*] -> y\nmin y")
     assert [d.line for d in diagnostics] == [2]
     assert len(program.statements) == 3
-
-
-def test_fast_built_tuples_equal_the_named_constructors() -> None:
-    """The parser builds its hot tuples field by field (cheaper than the NamedTuple call):
-    they must be exactly what the constructors make, defaults included."""
-    chain = only("x -> [f*@2] -> y")
-    assert isinstance(chain, Chain)
-    assert chain.groups[0][0] == Item("value", "x", "x", Pos(1, 1))
-    assert chain.groups[1][0] == Item("module", "f", "f", Pos(1, 6), star=True, instance=2)
-    assert chain.hops[0] == Hop("data", Pos(1, 3))
-    assert all(len(item) == len(Item._fields) for group in chain.groups for item in group)
