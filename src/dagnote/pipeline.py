@@ -544,7 +544,10 @@ def _finish(drawing: _Drawing, key: str, laid_out: list[dict[str, Any] | str],
         figure = assemble(drawing.scenes, laid_out)  # type: ignore[arg-type]
         svg = write_svg(figure, f"dagnote-{key[:12]}", drawing.title, drawing.desc)
         if options.format != "svg":
-            return convert(svg, options.format, options.timeout)
+            root_id = f"dagnote-{key[:12]}"
+            return convert(svg, options.format, options.timeout,
+                           lambda: write_svg(figure, root_id, drawing.title, drawing.desc,
+                                             themed=False))
     except EngineError as exc:
         return str(exc)
     except Exception as exc:  # noqa: BLE001 - a result or drawing bug: this diagram only

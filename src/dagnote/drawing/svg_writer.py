@@ -381,18 +381,29 @@ def _draw_path(parent: etree._Element, path: Path) -> None:
 
 # --- document ---------------------------------------------------------------------------
 
-def write_svg(figure: Figure, root_id: str, title: str, desc: str) -> bytes:
-    """The figure as one standalone SVG document (see the module docstring)."""
+def write_svg(figure: Figure, root_id: str, title: str, desc: str,
+              themed: bool = True) -> bytes:
+    """The figure as one standalone SVG document (see the module docstring).
+
+    ``themed=False`` leaves out the style sheet and the page-fitting root style and sizes
+    the figure in user units: the plain black-on-white drawing a rasteriser without CSS
+    variables (resvg) renders as it is meant.
+    """
     w, h = fmt(figure.width), fmt(figure.height)
-    root = etree.Element(_q("svg"), {
-        "width": f"{w}pt", "height": f"{h}pt", "viewBox": f"0 0 {w} {h}",
+    unit = "pt" if themed else ""
+    attributes = {
+        "width": f"{w}{unit}", "height": f"{h}{unit}", "viewBox": f"0 0 {w} {h}",
         "id": root_id, "class": "dagnote", "role": "img",
         "aria-labelledby": f"{root_id}-title {root_id}-desc",
         "style": ROOT_STYLE, "font-family": FONT,
-    }, nsmap={None: SVG_NS})
+    }
+    if not themed:
+        del attributes["style"]
+    root = etree.Element(_q("svg"), attributes, nsmap={None: SVG_NS})
     _sub(root, "title", {"id": f"{root_id}-title"}, title)
     _sub(root, "desc", {"id": f"{root_id}-desc"}, desc)
-    _sub(root, "style", text=style_sheet(root_id))
+    if themed:
+        _sub(root, "style", text=style_sheet(root_id))
     _sub(root, "rect", {"class": "dn-bg", "x": "0", "y": "0", "width": w, "height": h,
                         "fill": "none", "stroke": "none"})
     # edges first: a node's white fill hides any end that overshoots its outline
