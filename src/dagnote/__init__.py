@@ -28,6 +28,7 @@ _EXPORTS = {
     "render_many": "pipeline",
     "start_render": "pipeline",
     "warm_up": "pipeline",
+    "write_atomic": "atomic",
     "RenderJob": "pipeline",
     "Checked": "result",
     "ObjectiveSummary": "result",
@@ -36,6 +37,7 @@ _EXPORTS = {
 }
 
 if TYPE_CHECKING:
+    from .atomic import write_atomic
     from .cache import Cache
     from .diagnostics import DagnoteError, Diagnostic, DiagramError, EngineError
     from .options import RenderOptions
@@ -88,4 +90,5 @@ __all__ = [
     "start_render",
     "stylesheet_path",
     "warm_up",
+    "write_atomic",
 ]

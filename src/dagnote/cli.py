@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from . import __version__
+from .atomic import write_atomic
 from .cache import Cache
 from .diagnostics import Diagnostic
 from .extract import Block, blocks_in
@@ -164,7 +162,7 @@ def render(files: tuple[str, ...], outdir: str, fmt: str, direction: str | None,
             failed += 1
             continue
         try:
-            _write(target, result.output)
+            write_atomic(target, result.output)
         except OSError as exc:  # read-only, full disk, a directory in the way
             _error(path, f"cannot write {target}: {exc.strerror or exc}")
             failed += 1
@@ -174,15 +172,3 @@ def render(files: tuple[str, ...], outdir: str, fmt: str, direction: str | None,
     sys.exit(1 if failed else 0)
 
 
-def _write(target: Path, data: bytes) -> None:
-    """Write through a temporary file in the same directory: a failed write (full disk)
-    leaves neither a half-written image nor the temporary file."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
