@@ -143,3 +143,13 @@ def test_greedy_switch_off_draws_the_seeds_as_with_it(monkeypatch) -> None:  # t
     pipeline.clear_memo()
     on = [r.output for r in dagnote.render_many([s + "\n" for s in sources])]
     assert all(off) and off == on
+
+
+def test_a_fork_runs_straight_where_elk_left_a_small_step() -> None:
+    """In the diffusion seed, n feeds + and the loss: ELK stepped the branch to + a few
+    points aside below n; it now runs straight down and turns once."""
+    svg = dagnote.render((SEEDS[0].parent / "diffusion.dag").read_text()).output
+    assert svg is not None
+    group = svg.split(b'data-tail="val:n" data-head="op:+@1">', 1)[1].split(b"</g>", 1)[0]
+    d = group.split(b' d="', 1)[1].split(b'"', 1)[0]
+    assert d.count(b"A") == 1, d  # one rounded corner: down, then across to +

@@ -78,6 +78,7 @@ class _Panel:
             if edge.kind == "stopgrad":
                 path.bar_at = _bar_point(points)
             self.paths.append(path)
+        self.straighten_forks()
         for path, edge in zip(self.paths, scene.edges, strict=True):
             if edge.beside_bar and edge.label and path.label:
                 path.label = self.label_beside(path, edge.label, edge.label_size,
@@ -85,6 +86,37 @@ class _Panel:
         for link in scene.links:
             self.paths.append(self.route(link))
         self.fit()
+
+    def straighten_forks(self) -> None:
+        """Remove the small step ELK leaves just below a fork (a value feeding two
+        elements: one branch steps a few points aside before running on), when the
+        straight line crosses no box and runs along no other edge."""
+        jog = self.scene.size * 0.6
+        for path in self.paths:
+            straight = _without_first_jog(path.points, jog)
+            if straight is None or not self._free(path, straight):
+                continue
+            path.points = straight
+            if path.bar_at is not None:
+                path.bar_at = _bar_point(straight)
+
+    def _free(self, path: Path, points: list[Point]) -> bool:
+        """Whether the first two segments of ``points`` cross no box but the path's own
+        ends' and lie on no segment of an edge that does not start where it starts
+        (edges out of one port share their trunk)."""
+        ends = {path.tail, path.head}
+        boxes = [box for key, box in self.boxes.items() if key not in ends]
+        start = points[0]
+        for p, q in zip(points[:2], points[1:3], strict=True):
+            if any(_through(p, q, box) for box in boxes):
+                return False
+            for other in self.paths:
+                if other is path or other.points[:1] == [start]:
+                    continue
+                for a, b in zip(other.points, other.points[1:], strict=False):
+                    if _collinear_overlap(p, q, a, b):
+                        return False
+        return True
 
     def route(self, link: SideLink) -> Path:
         a, b = self.boxes[link.tail], self.boxes[link.head]
@@ -169,6 +201,41 @@ def _move_path(path: Path, dx: float, dy: float) -> None:
         path.label = path.label.moved(dx, dy)
     if path.bar_at:
         path.bar_at = (path.bar_at[0] + dx, path.bar_at[1] + dy)
+
+
+def _without_first_jog(points: list[Point], jog: float) -> list[Point] | None:
+    """``points`` with a short step between its first two parallel runs taken out (the
+    second run moved onto the first), or None when it has none."""
+    if len(points) < 5:
+        return None
+    s, p1, p2, p3, p4 = points[:5]
+    vertical = s[0] == p1[0]
+    along, across = (1, 0) if vertical else (0, 1)
+    if not (p1[across] != p2[across] and p1[along] == p2[along]
+            and p2[across] == p3[across] and p3[along] == p4[along]
+            and abs(p2[across] - p1[across]) <= jog
+            and (p1[along] - s[along]) * (p3[along] - p2[along]) > 0):
+        return None
+    corner = (s[0], p3[1]) if vertical else (p3[0], s[1])
+    return simplify([s, corner, *points[4:]])
+
+
+def _through(p: Point, q: Point, box: Box) -> bool:
+    """Whether the axis-parallel segment p-q runs inside the box (not along its edge)."""
+    x, y, w, h = box
+    lo_x, hi_x = sorted((p[0], q[0]))
+    lo_y, hi_y = sorted((p[1], q[1]))
+    return lo_x < x + w and hi_x > x and lo_y < y + h and hi_y > y
+
+
+def _collinear_overlap(p: Point, q: Point, a: Point, b: Point) -> bool:
+    """Whether segments p-q and a-b lie on one line and share a stretch."""
+    if not (p[0] == q[0] == a[0] == b[0] or p[1] == q[1] == a[1] == b[1]):
+        return False
+    axis = 1 if p[0] == q[0] else 0
+    lo = max(min(p[axis], q[axis]), min(a[axis], b[axis]))
+    hi = min(max(p[axis], q[axis]), max(a[axis], b[axis]))
+    return hi > lo
 
 
 def _length(p: Point, q: Point) -> float:
