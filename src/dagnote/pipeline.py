@@ -48,7 +48,7 @@ MEMO_SIZE = 256  # compiled diagrams kept between check() and render_many()
 META = b"dagnote-meta-1 "  # cache entry body: META + JSON + b"\n" + image
 # a cache entry saying the layout did not finish within TIMEOUT seconds (then the number):
 # later builds report it at once instead of waiting again, unless given more time
-TIMED_OUT = b"dagnote-timed-out-1 "
+TIMEOUT_ENTRY = b"dagnote-timed-out-1 "
 # layouts stopped at their timeout in one job before the rest of its diagrams are no longer
 # tried: a build spends at most about this many timeouts per worker on layouts that hang
 HUNG_BUDGET = 2
@@ -232,7 +232,7 @@ class RenderJob:
         body = self.cache.get(self._keys[i])
         if body is None:
             return None
-        if body.startswith(TIMED_OUT):
+        if body.startswith(TIMEOUT_ENTRY):
             return self._timed_out_before(i, source, body)
         output, meta = _unpack(source, body)
         if self.options.format == "svg" and not _trusted(output):
@@ -247,7 +247,7 @@ class RenderJob:
         """A diagram whose layout an earlier build stopped at its timeout: reported at
         once, unless this build allows more time (then it is tried again)."""
         try:
-            seconds = float(body[len(TIMED_OUT):])
+            seconds = float(body[len(TIMEOUT_ENTRY):])
         except ValueError:
             return None
         if not self.options.timeout <= seconds:
@@ -356,6 +356,8 @@ class RenderJob:
     def _finish_drawing(self, index: int) -> None:
         """Give diagram ``index`` (the first of identical ones) its image once its batch
         is drawn, and every identical diagram still waiting."""
+        from .drawing.elk_runner import TIMED_OUT as LAYOUT_TIMED_OUT
+
         self._first.pop(index, None)
         batch = self._batch_of.pop(index, None)
         if batch is None:
@@ -365,10 +367,10 @@ class RenderJob:
         except Exception as exc:  # noqa: BLE001 - a waiting thread must not lose the build
             out = f"the layout failed: {exc}"
         self._hand_out(index, out)
-        if (isinstance(out, str) and out.startswith(_timeout_message())
+        if (isinstance(out, str) and out.startswith(LAYOUT_TIMED_OUT)
                 and self.cache is not None):
             seconds = str(self.options.timeout).encode("ascii")
-            self._write(lambda cache: cache.put(self._keys[index], TIMED_OUT + seconds))
+            self._write(lambda cache: cache.put(self._keys[index], TIMEOUT_ENTRY + seconds))
 
     def _hand_out(self, index: int, out: bytes | str) -> None:
         """Diagram ``index``'s image (or error) to it and every identical diagram waiting;
@@ -461,12 +463,6 @@ def _trusted(svg: bytes) -> bool:
     from .drawing.trusted import trusted
 
     return trusted(svg)
-
-
-def _timeout_message() -> str:
-    from .drawing.elk_runner import TIMED_OUT as message
-
-    return message
 
 
 def _run_batch(graphs: list[dict[str, Any]], timeout: float,

@@ -221,8 +221,8 @@ def test_a_slow_layout_times_out_with_a_clear_message_and_the_worker_goes_on(
     assert "took longer than 0.05 s" in slow.engine_error  # type: ignore[operator]
     # the cache remembers the timeout (later builds report it at once), holds no image
     remembered = Cache(tmp_path / "cache")
-    assert [remembered.get(key)[:len(pipeline.TIMED_OUT)]  # type: ignore[index]
-            for key in cache_files(tmp_path / "cache")] == [pipeline.TIMED_OUT]
+    assert [remembered.get(key)[:len(pipeline.TIMEOUT_ENTRY)]  # type: ignore[index]
+            for key in cache_files(tmp_path / "cache")] == [pipeline.TIMEOUT_ENTRY]
     remembered.close()
     [good] = dagnote.render_many([OTHER])
     assert good.output is not None

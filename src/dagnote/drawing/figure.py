@@ -118,4 +118,3 @@ class Figure:
     elements: list[Element] = field(default_factory=list)
     paths: list[Path] = field(default_factory=list)
     captions: list[Text] = field(default_factory=list)  # phase captions "(a)", "(b)"
-    panels: list[tuple[float, float, float, float]] = field(default_factory=list)

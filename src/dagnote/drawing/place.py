@@ -302,7 +302,6 @@ def assemble(scenes: list[Scene], results: list[dict[str, Any]]) -> Figure:
             figure.paths.append(path)
         w = panel.width if vertical else widest
         h = tallest if vertical else panel.height
-        figure.panels.append((dx, dy, w, h + caption_h))
         if caption:
             figure.captions.append(place(caption, size * 1.15, dx + w / 2, dy + h + size * 0.1))
         offset += (panel.width if vertical else panel.height + caption_h) + PANEL_GAP * size
