@@ -123,7 +123,7 @@ FAMILIES: tuple[Callable[[random.Random, int], str], ...] = (
 
 def node_count(source: str) -> int:
     """How many elements dagnote draws for ``source``."""
-    from dagnote.compile import compile_source
+    from dagnote.language.compile import compile_source
 
     return len(compile_source(source).diagram.nodes)
 
@@ -143,9 +143,9 @@ def diagram(index: int, size: int | None = None, salt: int = 0) -> str:
 def drawing(source: str) -> str:
     """What is drawn for ``source``: its scenes (every element's label, size and marks, one
     per panel), before layout; comments do not change it."""
-    from dagnote.compile import compile_source
+    from dagnote.build.options import RenderOptions
     from dagnote.drawing.scene import build_scenes
-    from dagnote.options import RenderOptions
+    from dagnote.language.compile import compile_source
 
     diagram = compile_source(source).diagram
     return repr(build_scenes(diagram, RenderOptions().font_size, diagram.direction or "TB"))

@@ -15,8 +15,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from dagnote.checks import trainables
-from dagnote.model import Diagram, Edge, Node, ObjectiveSpec
+from dagnote.language.checks import trainables
+from dagnote.language.model import Diagram, Edge, Node, ObjectiveSpec
 
 # -- label markup (was dagnote/labels.py) ------------------------------------------------
 

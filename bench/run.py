@@ -48,12 +48,12 @@ import bench_diagrams as gen  # noqa: E402
 from graphviz_dot import to_dot  # noqa: E402
 
 import dagnote  # noqa: E402
-from dagnote.compile import compile_source  # noqa: E402
 from dagnote.drawing import elk_runner  # noqa: E402
 from dagnote.drawing.elk_graph import to_elk  # noqa: E402
 from dagnote.drawing.scene import build_scenes  # noqa: E402
+from dagnote.language.compile import compile_source  # noqa: E402
 
-core_render = importlib.import_module("dagnote.pipeline")  # the render pipeline module
+core_render = importlib.import_module("dagnote.build.pipeline")  # the render pipeline module
 
 SYSTEM_DOT = shutil.which("dot") or "/usr/bin/dot"
 TARGETS = {  # issue 14

@@ -14,35 +14,33 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "Cache": "cache",
-    "DagnoteError": "diagnostics",
-    "Diagnostic": "diagnostics",
-    "DiagramError": "diagnostics",
-    "EngineError": "diagnostics",
-    "engine_runs": "pipeline",
-    "RenderOptions": "options",
-    "for_page": "page",
-    "root_id": "page",
-    "check": "pipeline",
-    "render": "pipeline",
-    "render_many": "pipeline",
-    "start_render": "pipeline",
-    "warm_up": "pipeline",
-    "write_atomic": "atomic",
-    "RenderJob": "pipeline",
-    "Checked": "result",
-    "ObjectiveSummary": "result",
-    "Rendered": "result",
-    "Summary": "result",
+    "Cache": "build.cache",
+    "DagnoteError": "language.diagnostics",
+    "Diagnostic": "language.diagnostics",
+    "DiagramError": "language.diagnostics",
+    "EngineError": "language.diagnostics",
+    "engine_runs": "build.pipeline",
+    "RenderOptions": "build.options",
+    "for_page": "documents.page",
+    "root_id": "documents.page",
+    "check": "build.pipeline",
+    "render": "build.pipeline",
+    "render_many": "build.pipeline",
+    "start_render": "build.pipeline",
+    "warm_up": "build.pipeline",
+    "write_atomic": "build.atomic",
+    "RenderJob": "build.pipeline",
+    "Checked": "build.result",
+    "ObjectiveSummary": "build.result",
+    "Rendered": "build.result",
+    "Summary": "build.result",
 }
 
 if TYPE_CHECKING:
-    from .atomic import write_atomic
-    from .cache import Cache
-    from .diagnostics import DagnoteError, Diagnostic, DiagramError, EngineError
-    from .options import RenderOptions
-    from .page import for_page, root_id
-    from .pipeline import (
+    from .build.atomic import write_atomic
+    from .build.cache import Cache
+    from .build.options import RenderOptions
+    from .build.pipeline import (
         RenderJob,
         check,
         engine_runs,
@@ -51,7 +49,9 @@ if TYPE_CHECKING:
         start_render,
         warm_up,
     )
-    from .result import Checked, ObjectiveSummary, Rendered, Summary
+    from .build.result import Checked, ObjectiveSummary, Rendered, Summary
+    from .documents.page import for_page, root_id
+    from .language.diagnostics import DagnoteError, Diagnostic, DiagramError, EngineError
 
 
 def __getattr__(name: str) -> Any:

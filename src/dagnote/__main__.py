@@ -1,5 +1,5 @@
 """``python -m dagnote``: the same as the ``dagnote`` command."""
 
-from .cli import main
+from .build.cli import main
 
 main()

@@ -17,7 +17,7 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
 import dagnote
-from dagnote.fences import fence_language
+from dagnote.documents.fences import fence_language
 
 from . import FENCE_NAME
 from .fence import FenceError, parse_header, validate

@@ -10,7 +10,7 @@ import re
 import shlex
 from dataclasses import dataclass
 
-from dagnote.widths import width_problem
+from dagnote.documents.widths import width_problem
 
 KNOWN_KEYS = ("caption", "alt", "id", "class", "width", "summary", "file")
 

@@ -22,10 +22,10 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 import dagnote
-from dagnote.fences import Fence, scan
-from dagnote.includes import IncludeError, read_include
-from dagnote.options import DIRECTIONS, RenderOptions
-from dagnote.positions import split_lines
+from dagnote.build.options import DIRECTIONS, RenderOptions
+from dagnote.documents.fences import Fence, scan
+from dagnote.documents.includes import IncludeError, read_include
+from dagnote.language.positions import split_lines
 
 from . import FENCE_NAME
 from .extension import DagnoteExtension

@@ -19,10 +19,10 @@ from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 
 import dagnote
-from dagnote.fences import Fence
-from dagnote.includes import IncludeError, is_diagram_file, read_include
-from dagnote.positions import host_position, split_lines
-from dagnote.quoting import WITHHELD_NOTE, excerpt, listed, withheld
+from dagnote.documents.fences import Fence
+from dagnote.documents.includes import IncludeError, is_diagram_file, read_include
+from dagnote.documents.quoting import WITHHELD_NOTE, excerpt, listed, withheld
+from dagnote.language.positions import host_position, split_lines
 
 from .fence import FenceError, FenceOptions
 from .formatter import error_html, figure_html, img_tag, inline_svg
@@ -301,7 +301,7 @@ class SiteRenderer:
     def _fail(self, messages: list[str], source: str | None,
               shown: list[str] | None = None) -> str:
         """Report every message; the page's box gets a bounded list (``shown``, by default
-        the messages) and a bounded excerpt of the source (see dagnote.quoting)."""
+        the messages) and a bounded excerpt of the source (see dagnote.documents.quoting)."""
         if self.settings.on_error == "raise":
             raise DiagramFailure("\n".join(messages))
         for text in messages:

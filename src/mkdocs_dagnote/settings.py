@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mkdocs.config import config_options as c
 
-from dagnote.options import valid_timeout
+from dagnote.build.options import valid_timeout
 
 
 class Timeout(c.BaseConfigOption[float]):

@@ -10,7 +10,7 @@ from sphinx.builders import Builder
 from sphinx.config import ENUM, Config
 from sphinx.util import logging
 
-from dagnote.options import DIRECTIONS, MAX_TIMEOUT, RenderOptions, valid_timeout
+from dagnote.build.options import DIRECTIONS, MAX_TIMEOUT, RenderOptions, valid_timeout
 
 logger = logging.getLogger(__name__)
 

@@ -12,10 +12,10 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 import dagnote as core
-from dagnote.includes import IncludeError, confine, is_diagram_file, read_file
-from dagnote.options import DIRECTIONS
-from dagnote.quoting import WITHHELD_NOTE, listed, withheld
-from dagnote.widths import width_problem
+from dagnote.build.options import DIRECTIONS
+from dagnote.documents.includes import IncludeError, confine, is_diagram_file, read_file
+from dagnote.documents.quoting import WITHHELD_NOTE, listed, withheld
+from dagnote.documents.widths import width_problem
 
 from . import collect
 from .config import HTML_FORMATS
@@ -109,7 +109,7 @@ class DagnoteDirective(SphinxDirective):
         return "\n".join(self.content), inline_locator(self)
 
     def _load_file(self, argument: str) -> tuple[str, Locator] | None:
-        """Read a diagram file of the source directory (see dagnote.includes: only regular,
+        """Read a diagram file of the source directory (dagnote.documents.includes: only regular,
         visible files inside it, within the size limit; a refusal is a located warning)."""
         # as env.relfn2path (absolute: from the source directory), without its resolve(),
         # which raises on a symlink loop or a NUL byte

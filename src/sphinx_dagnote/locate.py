@@ -4,7 +4,7 @@ and a diagram file given as the directive's argument.
 docutils hands a directive its content with the indentation taken away and tabs expanded
 (``tab_width``, 8 by default), so a column of the diagram is not a column of the file.
 The file's own line, read only when there is a problem to report, gives it back
-(:func:`dagnote.positions.file_column`).
+(:func:`dagnote.language.positions.file_column`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dagnote.positions import host_position, split_lines
+from dagnote.language.positions import host_position, split_lines
 
 if TYPE_CHECKING:
     from docutils.statemachine import StringList

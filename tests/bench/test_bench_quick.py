@@ -30,7 +30,7 @@ def _load() -> ModuleType:
 
 
 bench = _load()
-core_render = importlib.import_module("dagnote.pipeline")
+core_render = importlib.import_module("dagnote.build.pipeline")
 
 
 def test_generated_diagrams_are_clean_distinct_and_5_to_25_elements() -> None:

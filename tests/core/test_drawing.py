@@ -6,11 +6,11 @@ import re
 from pathlib import Path
 
 import dagnote
-from dagnote.compile import compile_source
 from dagnote.drawing import elk_runner
 from dagnote.drawing.elk_graph import crossings, reorder_operands, to_elk
 from dagnote.drawing.route import route
 from dagnote.drawing.scene import build_scenes
+from dagnote.language.compile import compile_source
 
 SEEDS = sorted((Path(__file__).parents[2] / "examples" / "seed").glob("*.dag"))
 
@@ -25,7 +25,7 @@ def test_output_is_byte_identical_across_worker_processes() -> None:
     sources = [p.read_text() for p in SEEDS]
     first = [r.output for r in dagnote.render_many(sources)]
     elk_runner.pool().close()  # the next render starts new V8 processes
-    dagnote.pipeline.clear_memo()
+    dagnote.build.pipeline.clear_memo()
     second = [r.output for r in dagnote.render_many(sources)]
     assert all(first) and first == second
 
@@ -125,7 +125,7 @@ def test_a_long_lr_chain_wraps_into_rows() -> None:
 def test_greedy_switch_off_draws_the_seeds_as_with_it(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """The greedy-switch crossing pass is off to save ELK time; on the seeds and setups,
     in both directions, the drawings are byte-identical to those with it on."""
-    from dagnote import pipeline
+    from dagnote.build import pipeline
     from dagnote.drawing import elk_graph
 
     setups = sorted((Path(__file__).parents[2] / "docs" / "setups").glob("*.dag"))

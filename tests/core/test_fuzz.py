@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 import random
 
-from dagnote.compile import compile_source
 from dagnote.drawing.elk_graph import to_elk
 from dagnote.drawing.scene import build_scenes
+from dagnote.language.compile import compile_source
 
 PIECES = ["x", "y", "z'", "*w", "[f*]", "[g]", "[f@2]", "[f@0]", "[*]", "(ce)", "(+)", "->",
           "-/->", "..>", ",", "~", ":", "X", "N(0, 1)", "(X, Y)", "min", "max", "given", "seq",

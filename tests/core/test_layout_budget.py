@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import dagnote
-from dagnote import pipeline
+from dagnote.build import pipeline
 from dagnote.drawing.elk_runner import SKIPPED, TIMED_OUT
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dagnote.parse import parse
-from dagnote.syntax import Chain, Direction, Given, Note, Objective, Sample, Seq
+from dagnote.language.parse import parse
+from dagnote.language.syntax import Chain, Direction, Given, Note, Objective, Sample, Seq
 
 
 def only(source: str):

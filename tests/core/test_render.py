@@ -14,7 +14,7 @@ from defusedxml.ElementTree import fromstring
 
 import dagnote
 from dagnote import Cache, RenderOptions, render, render_many
-from dagnote.options import MAX_TIMEOUT
+from dagnote.build.options import MAX_TIMEOUT
 
 SEED = sorted((Path(__file__).parents[2] / "examples" / "seed").glob("*.dag"))
 SVG = "{http://www.w3.org/2000/svg}"
@@ -98,7 +98,7 @@ def test_labels_are_literal_text(label: str) -> None:
 
 
 def test_batch_uses_far_fewer_layout_requests() -> None:
-    from dagnote import pipeline
+    from dagnote.build import pipeline
 
     sources = [f"x ~ X\nx -> [f{i}*] -> y\ny, x -> (ce) -> loss\nmin loss" for i in range(30)]
     before = dagnote.engine_runs()

@@ -127,7 +127,7 @@ def test_the_layout_starts_before_the_last_diagram_is_checked(
     sit idle while the rest of the build's diagrams are parsed and checked."""
     import threading
 
-    from dagnote import pipeline
+    from dagnote.build import pipeline
 
     sources = [f"x ~ X\nx -> [g{i}*] -> y\nmin y\n" for i in range(20)]
     assert pipeline.batch_size(len(sources), 2) < len(sources)
@@ -182,7 +182,7 @@ def test_a_bug_while_preparing_one_layout_is_its_engine_error(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An exception while a diagram's scenes or ELK graphs are built (on the host's
     thread, before any layout) fails that diagram and its copies, not the whole job."""
-    from dagnote import pipeline
+    from dagnote.build import pipeline
     from dagnote.drawing import scene
 
     real = scene.build_scenes

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import dagnote
-from dagnote.fences import scan
-from dagnote.includes import IncludeError, resolve_include
+from dagnote.documents.fences import scan
+from dagnote.documents.includes import IncludeError, resolve_include
 from mkdocs_dagnote.fence import FenceError, FenceOptions, parse_header, validate
 from mkdocs_dagnote.formatter import error_html, figure_html, inline_svg
 

@@ -18,7 +18,7 @@ import pytest
 
 import dagnote
 from dagnote import Cache
-from dagnote.cache import DATABASE
+from dagnote.build.cache import DATABASE
 
 SEED = Path(__file__).resolve().parents[2] / "examples" / "seed"
 GOOD = "x ~ X\nx -> [f*] -> y\ny, x -> (ce) -> loss\nmin loss\n"

@@ -42,7 +42,7 @@ def test_a_forged_row_is_not_served(tmp_path: Path, name: str) -> None:
     forged = _forge(first.output, FORGERIES[name])
     cache.put(key, body[: len(body) - len(first.output)] + forged)
     assert cache.get(key) == body[: len(body) - len(first.output)] + forged  # stored as is
-    dagnote.pipeline.clear_memo()
+    dagnote.build.pipeline.clear_memo()
     again = dagnote.render(SOURCE, cache=cache)
     assert again.output == first.output and not again.from_cache
     assert cache.get(key) == body  # the row is replaced by the real drawing

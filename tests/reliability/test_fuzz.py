@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import dagnote
 from dagnote import Diagnostic
-from dagnote.positions import split_lines
+from dagnote.language.positions import split_lines
 
 from .hosts import Page, build_sphinx
 
@@ -177,7 +177,7 @@ def test_any_unicode_through_the_markdown_hosts(sources: list[str]) -> None:
     come from another plugin, not from a file, and must not break the build either."""
     import markdown
 
-    from dagnote.fences import scan
+    from dagnote.documents.fences import scan
     from mkdocs_dagnote.extension import DagnoteExtension
     from mkdocs_dagnote.renderer import PageContext, Settings, SiteRenderer
     from mkdocs_dagnote.superfences import fence_format, fence_validator

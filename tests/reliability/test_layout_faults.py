@@ -18,7 +18,8 @@ import pytest
 from defusedxml.ElementTree import fromstring
 
 import dagnote
-from dagnote import Cache, RenderOptions, pipeline
+from dagnote import Cache, RenderOptions
+from dagnote.build import pipeline
 from dagnote.drawing import elk_graph, elk_runner
 
 GOOD = "x ~ X\nx -> [f*] -> y\nmin y\n"
@@ -318,6 +319,6 @@ def test_a_failed_second_pass_keeps_the_first_layout(monkeypatch: pytest.MonkeyP
         raise KeyError("x")
 
     monkeypatch.setattr(elk_graph, "reorder_operands", reorder_fails)
-    dagnote.pipeline.clear_memo()
+    dagnote.build.pipeline.clear_memo()
     [rendered] = dagnote.render_many([vae + "# again\n"])
     assert rendered.engine_error is None and rendered.output is not None

@@ -1,7 +1,7 @@
 """Size limits: a diagram too large to lay out quickly is refused with a located error.
 
 Without them one page could hold a build for minutes (the layout's cost grows faster than
-the source), so every limit in ``dagnote.limits`` has a test at and past its edge.
+the source), so every limit in ``dagnote.language.limits`` has a test at and past its edge.
 """
 
 from __future__ import annotations
@@ -14,10 +14,16 @@ import pytest
 
 import dagnote
 from dagnote import Diagnostic
-from dagnote.includes import IncludeError, read_file, read_include
-from dagnote.limits import MAX_EDGES, MAX_LINE_LENGTH, MAX_LINES, MAX_NODES, MAX_SOURCE_BYTES
-from dagnote.quoting import MAX_LISTED_PROBLEMS
-from dagnote.widths import width_problem
+from dagnote.documents.includes import IncludeError, read_file, read_include
+from dagnote.documents.quoting import MAX_LISTED_PROBLEMS
+from dagnote.documents.widths import width_problem
+from dagnote.language.limits import (
+    MAX_EDGES,
+    MAX_LINE_LENGTH,
+    MAX_LINES,
+    MAX_NODES,
+    MAX_SOURCE_BYTES,
+)
 from mkdocs_dagnote.fence import FenceError, validate
 
 from .hosts import build_mkdocs, build_sphinx, write

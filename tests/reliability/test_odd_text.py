@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 import dagnote
-from dagnote.compile import compile_source
+from dagnote.language.compile import compile_source
 
 GOOD = "x ~ X\nx -> [f*] -> y\nmin y\n"
 

@@ -99,12 +99,12 @@ def test_a_rebuild_with_no_change_loads_no_drawing_code(project) -> None:
     first = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                            check=False)
     assert first.returncode == 0, first.stderr
-    assert "dagnote.pipeline" in first.stdout  # the cold build drew
+    assert "dagnote.build.pipeline" in first.stdout  # the cold build drew
     again = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                            check=False)
     assert again.returncode == 0, again.stderr
     assert "configuration has changed" not in again.stdout
     loaded = again.stdout.split("LOADED", 1)[1]
     assert "dagnote.drawing" in first.stdout  # the names below are the modules that draw
-    for module in ("dagnote.pipeline", "dagnote.parse", "dagnote.drawing"):
+    for module in ("dagnote.build.pipeline", "dagnote.language.parse", "dagnote.drawing"):
         assert module not in loaded, loaded  # (dagnote.drawing also covers its modules)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import dagnote
-from dagnote import pipeline
+from dagnote.build import pipeline
 from dagnote.drawing import elk_runner
 
 

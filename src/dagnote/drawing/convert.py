@@ -13,7 +13,7 @@ import shutil
 import subprocess
 from collections.abc import Callable
 
-from ..diagnostics import EngineError
+from ..language.diagnostics import EngineError
 
 MAGIC = {"png": b"\x89PNG", "pdf": b"%PDF"}
 PNG_ZOOM = 2  # pixels per point: sharp on high-density screens

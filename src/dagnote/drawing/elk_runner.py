@@ -39,7 +39,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from ..diagnostics import EngineError
+from ..language.diagnostics import EngineError
 
 #: The vendored elkjs release; scripts/refresh_elk.py checks and rewrites these two.
 ELK_VERSION = "0.12.1"

@@ -302,9 +302,9 @@ def _practise(engine: Engine, inp: IO[bytes]) -> None:
     if not hasattr(select, "poll"):
         return
     try:
-        from dagnote.compile import compile_source
         from dagnote.drawing.elk_graph import to_elk
         from dagnote.drawing.scene import build_scenes
+        from dagnote.language.compile import compile_source
 
         diagram = compile_source(PRACTICE_SOURCE).diagram
         text = json.dumps(to_elk(build_scenes(diagram, 15.0, "TB")[0]))

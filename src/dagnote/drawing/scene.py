@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ..checks import trainables
-from ..model import Diagram, Edge, Node, ObjectiveSpec
+from ..language.checks import trainables
+from ..language.model import Diagram, Edge, Node, ObjectiveSpec
 from .figure import Run, Shape, Text
 from .text import extent, place, plain, prior_runs, runs
 

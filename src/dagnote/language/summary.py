@@ -1,10 +1,8 @@
-"""What a check or a render hands back to a host."""
+"""The three-element summary of a training setup: data, weights, objectives."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from .diagnostics import Diagnostic
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -47,45 +45,3 @@ class Summary:
     def text(self) -> str:
         """The summary as one paragraph."""
         return " ".join(self.lines())
-
-
-@dataclass
-class Checked:
-    """A parsed and checked diagram (no rendering)."""
-
-    source: str
-    diagnostics: list[Diagnostic]
-    summary: Summary
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.is_error]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-@dataclass
-class Rendered:
-    """A rendered diagram, or why it could not be rendered.
-
-    ``output`` is the image (SVG text as UTF-8 bytes, PNG or PDF bytes) or ``None`` when
-    the diagram has errors (see ``diagnostics``) or the engine failed (``engine_error``).
-    """
-
-    source: str
-    diagnostics: list[Diagnostic]
-    summary: Summary
-    output: bytes | None = None
-    engine_error: str | None = None
-    from_cache: bool = False
-    extra: dict[str, object] = field(default_factory=dict)
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.is_error]
-
-    @property
-    def ok(self) -> bool:
-        return self.output is not None

@@ -9,6 +9,9 @@ ItemKind = Literal["value", "module", "operator"]
 EdgeKind = Literal["data", "stopgrad", "copy"]
 Side = Literal["left", "right"]
 
+#: the four layout directions a diagram or a host may ask for
+DIRECTIONS: tuple[str, ...] = ("TB", "LR", "BT", "RL")
+
 
 class Pos(NamedTuple):  # tuples: made for every token, cheap to create
     line: int

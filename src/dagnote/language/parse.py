@@ -10,9 +10,9 @@ import re
 from typing import NamedTuple
 
 from .diagnostics import Diagnostic
-from .options import DIRECTIONS
 from .positions import split_lines
 from .syntax import (
+    DIRECTIONS,
     Chain,
     Direction,
     Given,

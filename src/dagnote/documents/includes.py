@@ -19,7 +19,7 @@ import os
 import stat
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from .limits import MAX_SOURCE_BYTES
+from ..language.limits import MAX_SOURCE_BYTES
 
 #: A diagram file may hold no more than a diagram's source may.
 MAX_FILE_BYTES = MAX_SOURCE_BYTES

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
+from .. import __version__
 from .options import RenderOptions
 
 if TYPE_CHECKING:  # sqlite3 is imported when a cache is first used: a no-change

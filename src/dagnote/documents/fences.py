@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .positions import split_lines
+from ..language.positions import split_lines
 
 FENCE_NAME = "dagnote"
 

@@ -28,16 +28,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..language.diagnostics import Diagnostic, EngineError
 from .cache import Cache, cache_key
-from .diagnostics import Diagnostic, EngineError
 from .options import RenderOptions
 from .result import Checked, ObjectiveSummary, Rendered, Summary
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
 
-    from .compile import Compiled
-    from .drawing.scene import Scene
+    from ..drawing.scene import Scene
+    from ..language.compile import Compiled
 
 BATCH_SIZE = 25  # at most this many diagrams per request to a layout worker
 MIN_BATCH = 8  # a few diagrams always share one request
@@ -74,7 +74,7 @@ def _compiled(source: str) -> Compiled:
         if hit is not None:
             _memo.move_to_end(source)
             return hit
-    from .compile import compile_source
+    from ..language.compile import compile_source
 
     compiled = compile_source(source)
     with _memo_lock:
@@ -106,7 +106,7 @@ def warm_up(sources: Sequence[str], options: RenderOptions | None = None,
     for source in sources:
         key = cache_key(source, options, ENGINE, DRAWING_VERSION)
         if cache is None or cache.get(key) is None:
-            from .drawing.elk_runner import pool
+            from ..drawing.elk_runner import pool
 
             pool().warm()
             return True
@@ -356,7 +356,7 @@ class RenderJob:
     def _finish_drawing(self, index: int) -> None:
         """Give diagram ``index`` (the first of identical ones) its image once its batch
         is drawn, and every identical diagram still waiting."""
-        from .drawing.elk_runner import TIMED_OUT as LAYOUT_TIMED_OUT
+        from ..drawing.elk_runner import TIMED_OUT as LAYOUT_TIMED_OUT
 
         self._first.pop(index, None)
         batch = self._batch_of.pop(index, None)
@@ -422,8 +422,8 @@ class RenderJob:
 
 def _prepare(source: str, options: RenderOptions) -> tuple[_Drawing, list[dict[str, Any]]] | str:
     """A diagram's scenes and ELK graphs, or why it cannot be laid out."""
-    from .drawing.elk_graph import layout_cost, to_elk
-    from .drawing.scene import build_scenes
+    from ..drawing.elk_graph import layout_cost, to_elk
+    from ..drawing.scene import build_scenes
 
     try:
         compiled = _compiled(source)
@@ -460,7 +460,7 @@ class _Budget:
 
 def _trusted(svg: bytes) -> bool:
     """Whether a cached SVG may go into a page (see :mod:`dagnote.drawing.trusted`)."""
-    from .drawing.trusted import trusted
+    from ..drawing.trusted import trusted
 
     return trusted(svg)
 
@@ -474,8 +474,8 @@ def _run_batch(graphs: list[dict[str, Any]], timeout: float,
     timeouts, the rest of the job's graphs are answered without being tried.
     """
     global _runs
-    from .drawing.elk_graph import crossings, reorder_operands
-    from .drawing.elk_runner import SKIPPED, TIMED_OUT, pool
+    from ..drawing.elk_graph import crossings, reorder_operands
+    from ..drawing.elk_runner import SKIPPED, TIMED_OUT, pool
 
     left = hung.left() if hung is not None else None
     if left == 0:
@@ -532,9 +532,9 @@ def _finish(drawing: _Drawing, key: str, laid_out: list[dict[str, Any] | str],
     failed = next((r for r in laid_out if isinstance(r, str)), None)
     if failed is not None:
         return failed
-    from .drawing.convert import convert
-    from .drawing.place import assemble
-    from .drawing.svg_writer import write_svg
+    from ..drawing.convert import convert
+    from ..drawing.place import assemble
+    from ..drawing.svg_writer import write_svg
 
     try:
         figure = assemble(drawing.scenes, laid_out)  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ from .diagnostics import Diagnostic
 from .limits import MAX_NODES, drawn_problems, limit_problems
 from .model import Diagram, build
 from .parse import BOM, parse
-from .result import Summary
+from .summary import Summary
 from .syntax import Pos, Program
 
 

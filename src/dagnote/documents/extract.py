@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..language.positions import host_position, split_lines
 from .fences import scan
-from .positions import host_position, split_lines
 
 _RST_DIRECTIVE = re.compile(r"^(\s*)\.\.\s+dagnote::\s*(.*)$")
 _FILE_ATTR = re.compile(r"""(?:^|[\s{])file=(?:"([^"]*)"|'([^']*)'|([^\s}]+))""")

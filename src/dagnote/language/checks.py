@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from .diagnostics import Diagnostic
 from .model import Diagram, Node, ObjectiveSpec
-from .result import ObjectiveSummary, Summary
+from .summary import ObjectiveSummary, Summary
 from .syntax import Pos
 
 FLOW_KINDS = ("data", "stopgrad", "sample")

@@ -8,12 +8,18 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from .. import __version__
+from ..documents.extract import Block, blocks_in
+from ..documents.includes import (
+    MAX_DOCUMENT_BYTES,
+    IncludeError,
+    confine,
+    read_file,
+    resolve_include,
+)
+from ..language.diagnostics import Diagnostic
 from .atomic import write_atomic
 from .cache import Cache
-from .diagnostics import Diagnostic
-from .extract import Block, blocks_in
-from .includes import MAX_DOCUMENT_BYTES, IncludeError, confine, read_file, resolve_include
 from .options import DIRECTIONS, FORMATS, MAX_TIMEOUT, RenderOptions, valid_timeout
 from .pipeline import check as check_source
 from .pipeline import render_many

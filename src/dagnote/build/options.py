@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Literal
 
+from ..language.syntax import DIRECTIONS as DIRECTIONS  # re-exported for the hosts
+
 Format = Literal["svg", "png", "pdf"]
 FORMATS: tuple[str, ...] = ("svg", "png", "pdf")
-DIRECTIONS: tuple[str, ...] = ("TB", "LR", "BT", "RL")
 #: the longest timeout: a larger one (``inf`` included, meaning "no limit") is this one
 MAX_TIMEOUT = 3600.0
 

@@ -1,0 +1,52 @@
+"""What a check or a render hands back to a host."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..language.diagnostics import Diagnostic
+from ..language.summary import ObjectiveSummary, Summary
+
+__all__ = ["Checked", "ObjectiveSummary", "Rendered", "Summary"]
+
+
+@dataclass
+class Checked:
+    """A parsed and checked diagram (no rendering)."""
+
+    source: str
+    diagnostics: list[Diagnostic]
+    summary: Summary
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class Rendered:
+    """A rendered diagram, or why it could not be rendered.
+
+    ``output`` is the image (SVG text as UTF-8 bytes, PNG or PDF bytes) or ``None`` when
+    the diagram has errors (see ``diagnostics``) or the engine failed (``engine_error``).
+    """
+
+    source: str
+    diagnostics: list[Diagnostic]
+    summary: Summary
+    output: bytes | None = None
+    engine_error: str | None = None
+    from_cache: bool = False
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return self.output is not None

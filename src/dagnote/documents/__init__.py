@@ -1,0 +1,1 @@
+"""Diagrams inside documents: finding blocks and fences, reading included files, embedding SVG."""
