@@ -22,6 +22,9 @@ _EXPORTS = {
     "engine_runs": "build.pipeline",
     "RenderOptions": "build.options",
     "for_page": "documents.page",
+    "has_links": "documents.links",
+    "with_links": "documents.links",
+    "xref_targets": "documents.links",
     "root_id": "documents.page",
     "check": "build.pipeline",
     "render": "build.pipeline",
@@ -50,6 +53,7 @@ if TYPE_CHECKING:
         warm_up,
     )
     from .build.result import Checked, ObjectiveSummary, Rendered, Summary
+    from .documents.links import has_links, with_links, xref_targets
     from .documents.page import for_page, root_id
     from .language.diagnostics import DagnoteError, Diagnostic, DiagramError, EngineError
 
@@ -84,11 +88,14 @@ __all__ = [
     "check",
     "engine_runs",
     "for_page",
+    "has_links",
     "render",
     "render_many",
     "root_id",
     "start_render",
     "stylesheet_path",
     "warm_up",
+    "with_links",
     "write_atomic",
+    "xref_targets",
 ]

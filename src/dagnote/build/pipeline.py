@@ -93,7 +93,8 @@ def clear_memo() -> None:
 def check(source: str) -> Checked:
     """Parse and check a diagram without rendering it."""
     compiled = _compiled(source)
-    return Checked(source, list(compiled.diagnostics), compiled.summary)
+    xrefs = {x: (p.line, p.column) for x, p in compiled.diagram.xrefs.items()}
+    return Checked(source, list(compiled.diagnostics), compiled.summary, xrefs)
 
 
 def warm_up(sources: Sequence[str], options: RenderOptions | None = None,

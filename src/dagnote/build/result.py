@@ -17,6 +17,8 @@ class Checked:
     source: str
     diagnostics: list[Diagnostic]
     summary: Summary
+    # cross-reference link targets (``domain:role:target``) -> (line, column) of the link
+    xrefs: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Diagnostic]:

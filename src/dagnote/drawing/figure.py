@@ -78,6 +78,11 @@ class Element:
 
     ``box`` is the rectangle edges attach to and nothing else may cross (for a value, the
     label's extent; for a data set drawn with its sample, the whole stack).
+
+    ``link``: the URL clicking the element opens (http(s) or relative, checked by the
+    language); ``xref``: a cross-reference target ``domain:role:target`` that only a host
+    knowing the documented objects (Sphinx) can turn into a URL. Writers link the whole
+    element; at most one of the two is set.
     """
 
     key: str          # the model's node key (stable across runs)
@@ -86,6 +91,8 @@ class Element:
     box: tuple[float, float, float, float]  # x, y, w, h
     shapes: list[Shape] = field(default_factory=list)
     texts: list[Text] = field(default_factory=list)
+    link: str | None = None
+    xref: str | None = None
 
 
 EdgeKind = Literal["data", "sample", "stopgrad", "copy", "shared", "slice"]

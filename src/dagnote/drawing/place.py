@@ -39,7 +39,8 @@ class _Panel:
             boxes[node.key] = box
             el = Element(node.key, node.css, node.title, box,
                          [s.moved(x, y) for s in node.shapes],
-                         [t.moved(x, y) for t in node.texts])
+                         [t.moved(x, y) for t in node.texts],
+                         *((node.link.url, node.link.xref) if node.link else ()))
             labels = {lab["id"]: lab for lab in c.get("labels", [])}
             for index, mark in enumerate(node.marks):
                 lab = labels.get(f"{node.id}.m{index}", {})

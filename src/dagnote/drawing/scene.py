@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ..language.checks import trainables
+from ..language.links import Target
 from ..language.model import Diagram, Edge, Node, ObjectiveSpec
 from .figure import Run, Shape, Text
 from .text import extent, place, plain, prior_runs, runs
@@ -75,6 +76,7 @@ class SceneNode:
     marks: list[Mark] = field(default_factory=list)
     ports: dict[str, Side] = field(default_factory=dict)  # port id -> side
     layer: Literal["FIRST", "LAST"] | None = None
+    link: Target | None = None  # what clicking the element opens
 
 
 @dataclass(slots=True)
@@ -312,12 +314,14 @@ class _Builder:
             if node.kind in ("dataset", "prior"):
                 merged = next((v for v, src in self.merged.items() if src == key), None)
                 sn = self.source(node, nid, d.nodes[merged] if merged else None)
+                sn.link = node.link or (d.nodes[merged].link if merged else None)
             elif node.kind == "module":
                 sn = self.module(node, nid)
             elif node.kind == "operator":
                 sn = self.operator(node, nid)
             else:
                 sn = self.value(node, nid)
+            sn.link = sn.link or node.link
             self.add(sn)
         where = {key: self.merged.get(key, key) for key in d.nodes}
         operands: dict[str, list[Edge]] = {}

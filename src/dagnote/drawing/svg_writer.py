@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 from lxml import etree
 
-from dagnote.drawing.theme import ROOT_STYLE, SVG_NS, style_sheet
+from dagnote.drawing.theme import ROOT_STYLE, SVG_NS, XLINK_NS, style_sheet
 
 from .figure import Element, Figure, Path, Point, Shape, Text
 
@@ -249,8 +249,25 @@ def _draw_shape(parent: etree._Element, shape: Shape) -> None:
         raise ValueError(f"unknown shape kind {kind!r}")
 
 
+def _link(parent: etree._Element, element: Element) -> etree._Element:
+    """The element's link, around its group: SVG 2 ``href`` and ``xlink:href`` for older
+    viewers; a cross-reference waits in ``data-xref`` for its host to resolve it."""
+    a = _sub(parent, "a", {"class": "dn-link"})
+    if element.link:
+        a.set("href", _clean(element.link))
+        a.set(f"{{{XLINK_NS}}}href", _clean(element.link))
+        shown = element.link
+    else:
+        a.set("data-xref", _clean(element.xref or ""))
+        shown = (element.xref or "").split(":", 2)[-1]
+    _sub(a, "title", text=f"{element.title}: {shown}")
+    return a
+
+
 def _draw_element(parent: etree._Element, element: Element) -> None:
     x, y, w, h = element.box
+    if element.link or element.xref:
+        parent = _link(parent, element)
     g = _sub(parent, "g", {"class": f"dn-node {element.css}".strip(),
                            "data-key": _clean(element.key),
                            "data-box": f"{fmt(x)} {fmt(y)} {fmt(w)} {fmt(h)}"})
@@ -399,11 +416,15 @@ def write_svg(figure: Figure, root_id: str, title: str, desc: str,
     }
     if not themed:
         del attributes["style"]
-    root = etree.Element(_q("svg"), attributes, nsmap={None: SVG_NS})
+    links = any(e.link or e.xref for e in figure.elements)
+    if links:  # an image's parts are hidden from assistive technology; links must not be
+        attributes["role"] = "group"
+    nsmap = {None: SVG_NS, "xlink": XLINK_NS} if links else {None: SVG_NS}
+    root = etree.Element(_q("svg"), attributes, nsmap=nsmap)
     _sub(root, "title", {"id": f"{root_id}-title"}, title)
     _sub(root, "desc", {"id": f"{root_id}-desc"}, desc)
     if themed:
-        _sub(root, "style", text=style_sheet(root_id))
+        _sub(root, "style", text=style_sheet(root_id, links))
     _sub(root, "rect", {"class": "dn-bg", "x": "0", "y": "0", "width": w, "height": h,
                         "fill": "none", "stroke": "none"})
     # edges first: a node's white fill hides any end that overshoots its outline

@@ -8,6 +8,7 @@ lavender), which every renderer understands; this style sheet re-colours them th
 from __future__ import annotations
 
 SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
 ROOT_STYLE = "max-width:100%;height:auto"  # the root's style: it shrinks with the page
 
 
@@ -30,14 +31,25 @@ def _palette(selector: str, colours: dict[str, str]) -> str:
     )
 
 
-def style_sheet(root_id: str) -> str:
+def link_style(root_id: str) -> str:
+    """Linked elements look as before; hovered or focused, their labels are underlined
+    and a focused one gets an outline in the line colour (keyboard users see where
+    they are)."""
+    s = f"#{root_id} a.dn-link"
+    return (f"{s}{{cursor:pointer}}{s}:hover text,{s}:focus-visible text"
+            "{text-decoration:underline}"
+            f"{s}:focus-visible{{outline:2px solid var(--dn-line);outline-offset:2px}}")
+
+
+def style_sheet(root_id: str, links: bool = False) -> str:
     """CSS scoped to one diagram: colours from --dagnote-* variables with fallbacks.
 
     Page variables always win (dagnote.css defines all of them, light or dark after the
     theme's switch), so the media query below only picks the fallbacks: it decides for
     ``<img>`` (where Chromium and Firefox match it against the img's ``color-scheme``)
     and for pages that include no dagnote stylesheet. Forced colours (Windows high
-    contrast) override everything with system colours.
+    contrast) override everything with system colours. ``links``: the figure has linked
+    elements (:func:`link_style`).
     """
     s = f"#{root_id}"
     return (
@@ -56,4 +68,5 @@ def style_sheet(root_id: str) -> str:
         # text carries fill="black" for renderers without CSS variables; the attribute
         # rule above would paint it in the line colour, so text gets the text colour back
         f'{s} text[fill="black"]{{fill:var(--dn-text)}}'
+        + (link_style(root_id) if links else "")
     )

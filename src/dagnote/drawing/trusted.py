@@ -16,21 +16,24 @@ import re
 
 from lxml import etree
 
+from ..language.links import safe_url
 from .svg_writer import FONT, SERIF
-from .theme import ROOT_STYLE, SVG_NS, style_sheet
+from .theme import ROOT_STYLE, SVG_NS, XLINK_NS, style_sheet
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                           remove_comments=False, remove_pis=False, huge_tree=False)
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 ELEMENTS = frozenset({"svg", "title", "desc", "style", "g", "rect", "circle", "ellipse",
-                      "line", "path", "polygon", "text", "tspan"})
+                      "line", "path", "polygon", "text", "tspan", "a"})
+_HREF = f"{{{XLINK_NS}}}href"
+_XREF = re.compile(r"[A-Za-z0-9_-]*:[A-Za-z0-9_-]+:[^\x00-\x1f]+")
 _NUMBERS = re.compile(r"[-+0-9.eE ,]*")
 _PATH = re.compile(r"[-+0-9.eE ,MLAQCZmlaqcz]*")
 _ID = re.compile(r"dagnote-[0-9a-f]{1,64}(?:-[0-9a-z-]{1,40})?")
 _CLASSES = re.compile(r"[a-z][a-z0-9 -]*")
 # attribute -> the values the writer uses (a set) or the pattern they match
 ATTRIBUTES: dict[str, frozenset[str] | re.Pattern[str]] = {
-    "class": _CLASSES, "role": frozenset({"img"}), "style": frozenset({ROOT_STYLE}),
+    "class": _CLASSES, "role": frozenset({"img", "group"}), "style": frozenset({ROOT_STYLE}),
     "fill": frozenset({"black", "white", "none", "#b197d6"}),
     "stroke": frozenset({"black", "none"}),
     "font-family": frozenset({FONT, SERIF}),
@@ -58,6 +61,7 @@ def trusted(svg: bytes) -> bool:
     if root.tag != f"{{{SVG_NS}}}svg" or not _ID.fullmatch(root_id):
         return False
     styles = 0
+    links = any(el.tag == f"{{{SVG_NS}}}a" for el in root.iter())
     for el in root.iter():
         if not isinstance(el.tag, str) or not el.tag.startswith(f"{{{SVG_NS}}}"):
             return False
@@ -66,17 +70,32 @@ def trusted(svg: bytes) -> bool:
             return False
         if tag == "style":
             styles += 1
-            if el.text != style_sheet(root_id) or len(el):
+            if el.text != style_sheet(root_id, links) or len(el):
                 return False
+        if tag == "a" and not _safe_link(el):
+            return False
         for name, value in el.attrib.items():
             if not _allowed(el, name, value, root_id):
                 return False
     return styles == 1
 
 
+def _safe_link(el: etree._Element) -> bool:
+    """An anchor as the writer makes it: a safe URL in ``href`` and ``xlink:href`` alike,
+    or a cross-reference target waiting for its host, and nothing else."""
+    href, xref = el.get("href"), el.get("data-xref")
+    if set(el.attrib) - {"class", "href", _HREF, "data-xref"} or el.get("class") != "dn-link":
+        return False
+    if href is not None:
+        return xref is None and el.get(_HREF) == href and safe_url(href)
+    return el.get(_HREF) is None and xref is not None and bool(_XREF.fullmatch(xref))
+
+
 def _allowed(el: etree._Element, name: str, value: str, root_id: str) -> bool:
     if name in INERT:
         return True
+    if name in (_HREF, "href", "data-xref"):  # on anchors only, checked by _safe_link
+        return el.tag == f"{{{SVG_NS}}}a"
     if name == "id":
         return value.startswith(root_id) and bool(_ID.fullmatch(value.replace("-title", "")
                                                                  .replace("-desc", "")))

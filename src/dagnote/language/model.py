@@ -12,11 +12,13 @@ from typing import Literal
 
 from .diagnostics import Diagnostic
 from .limits import MAX_EDGES, MAX_NODES, SPLIT_HINT
+from .links import Target
 from .syntax import (
     Chain,
     Direction,
     Given,
     Item,
+    Link,
     Note,
     Objective,
     Pos,
@@ -52,6 +54,7 @@ class Node:
     blank: str = "none"  # for sequence slices: which end shows an empty cell
     note: str | None = None
     objective: Literal["min", "max"] | None = None
+    link: Target | None = None  # ``link``: what clicking the element opens
 
 
 @dataclass
@@ -80,6 +83,7 @@ class Diagram:
     edges: list[Edge] = field(default_factory=list)
     objectives: list[ObjectiveSpec] = field(default_factory=list)
     direction: str | None = None  # set by a ``direction`` statement
+    xrefs: dict[str, Pos] = field(default_factory=dict)  # cross-reference -> its link line
     # answers computed from the finished graph (reachability); cleared on any edit
     memo: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
 
@@ -237,7 +241,7 @@ class Builder:
 
     # -- statements -------------------------------------------------------------------
     def build(self, program: Program) -> Diagram:
-        later: list[Objective | Note] = []
+        later: list[Objective | Note | Link] = []
         for stmt in program.statements:
             if isinstance(stmt, Sample):
                 self.sample(stmt)
@@ -258,6 +262,8 @@ class Builder:
         for stmt in later:  # objectives and notes may name elements defined below them
             if isinstance(stmt, Objective):
                 self.objective(stmt)
+            elif isinstance(stmt, Link):
+                self.link(stmt)
             else:
                 self.note(stmt)
         self.diagram.memo.clear()  # nodes were added: forget any early answers
@@ -361,6 +367,31 @@ class Builder:
         key = self.lookup(stmt.target)
         if key is not None:
             self.diagram.nodes[key].note = stmt.text
+
+    def link(self, stmt: Link) -> None:
+        """Give the element a target: every box of a module (they are one module), a data
+        set by its name."""
+        item = stmt.target
+        d = self.diagram
+        source = f"src:({item.ident})" if item.kind == "operator" else f"src:{item.ident}"
+        if item.kind != "module" and source in d.nodes \
+                and f"{item.kind[:2]}:{item.ident}" not in d.nodes:  # X or (X, Y)
+            key: str | None = source
+        else:
+            key = self.lookup(item)
+        if key is None:
+            return
+        node = d.nodes[key]
+        nodes = d.boxes(node.ident) if node.kind == "module" else [node]
+        target = Target(stmt.url, stmt.xref)
+        if node.link is not None and node.link != target:
+            self.error(item.pos, "link-twice", f"'{node.label}' already has a link: "
+                       "give each element one")
+            return
+        for each in nodes:
+            each.link = target
+        if stmt.xref is not None:
+            d.xrefs.setdefault(stmt.xref, stmt.pos)
 
     def link_shared_boxes(self) -> None:
         """Make boxes of one module agree on trainability (they share the weights)."""

@@ -10,6 +10,7 @@ import re
 from typing import NamedTuple
 
 from .diagnostics import Diagnostic
+from .links import TargetError, parse_target
 from .positions import split_lines
 from .syntax import (
     DIRECTIONS,
@@ -18,6 +19,7 @@ from .syntax import (
     Given,
     Hop,
     Item,
+    Link,
     Note,
     Objective,
     Pos,
@@ -29,9 +31,10 @@ from .syntax import (
 )
 
 ARROWS = {"->": "data", "-/->": "stopgrad", "..>": "copy"}
-KEYWORDS = ("given", "seq", "min", "max", "phase", "note", "direction")
+KEYWORDS = ("given", "seq", "min", "max", "phase", "note", "direction", "link")
 USAGE = {"given": "given x", "seq": "seq x", "min": "min loss", "max": "max loss",
-         "phase": "phase (a): min loss", "note": "note (×): σ", "direction": "direction LR"}
+         "phase": "phase (a): min loss", "note": "note (×): σ", "direction": "direction LR",
+         "link": "link [enc]: https://example.org/enc"}
 _SPECIAL = set(",~:*\"[]()")
 _WORD_CHARS = r'(?:[^\s,~:*"\[\](){}.\-]|-(?!/->|>)|\.(?!\.>)|\{[^{}]*\})+'
 # arrows, punctuation and plain words, each with the spaces before it, in one regular
@@ -104,6 +107,35 @@ def strip_comment(line: str) -> str:
         elif ch == "#" and depth == 0:
             return line[:i]
     return line
+
+
+# ``link ITEM: TARGET`` (not ``link -> y``, a value named link)
+_LINK_LINE = re.compile(r"\s*link\s+(?!->|-/->|\.\.>|[,~])")
+
+
+def split_link(line: str) -> tuple[str, str | None, int]:
+    """A link line's element part, its target and the target's 1-based column.
+
+    The element ends at the first ':' outside brackets and quotes; in the target a '#'
+    starts a comment only at its start or after a space, since URLs hold fragments.
+    """
+    depth = 0
+    quoted = False
+    for i, ch in enumerate(line):
+        if ch == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif ch in "[({":
+            depth += 1
+        elif ch in "])}":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch == "#":
+            return line[:i], None, 0
+        elif depth == 0 and ch == ":":
+            target = re.split(r"(?:^|\s)#", line[i + 1:], maxsplit=1)[0]
+            return line[:i], target, i + 2
+    return line, None, 0
 
 
 def _closing(line: str, start: int, opening: str, closing: str) -> int:
@@ -209,11 +241,13 @@ def _norm_space(text: str) -> str:
 class LineParser:
     """Parses one logical line into a statement."""
 
-    def __init__(self, tokens: list[Token], line_no: int, text: str) -> None:
+    def __init__(self, tokens: list[Token], line_no: int, text: str,
+                 link_target: tuple[str | None, int] = (None, 0)) -> None:
         self.tokens = tokens
         self.i = 0
         self.line = line_no
         self.text = text
+        self.link_target = link_target  # a link line's target and its column
 
     # -- token helpers -------------------------------------------------------------
     def peek(self, offset: int = 0) -> Token | None:
@@ -593,6 +627,23 @@ class LineParser:
                              "'note (×): σ'", tok.column)
         return Note(target, text, Pos(self.line, kw.column))
 
+    def stmt_link(self, kw: Token) -> Statement:
+        item = self.item()
+        self.finish()
+        written, column = self.link_target
+        if written is None:
+            raise ParseError("expected ':' and the target after the element, as in "
+                             "'link [enc]: https://example.org/enc'", self.end_column())
+        column += len(written) - len(written.lstrip())
+        text = written.strip()
+        if len(text) >= 2 and text[0] == text[-1] == '"':
+            text = text[1:-1]
+        try:
+            target = parse_target(text)
+        except TargetError as exc:
+            raise ParseError(str(exc), column, "link") from None
+        return Link(item, target.url, target.xref, Pos(self.line, kw.column))
+
     def stmt_direction(self, kw: Token) -> Statement:
         tok = self.expect("word", "a direction (TB, LR, BT or RL)")
         if tok.text.upper() not in DIRECTIONS:
@@ -610,7 +661,14 @@ def parse(source: str) -> tuple[Program, list[Diagnostic]]:
     for line_no, raw in enumerate(split_lines(source.removeprefix(BOM)), start=1):
         # tabs and the other in-line separators become spaces: one character each, so
         # columns still count the characters of the line
-        text = strip_comment(raw.translate(_SPACES) if _ODD.search(raw) else raw)
+        line = raw.translate(_SPACES) if _ODD.search(raw) else raw
+        link: tuple[str | None, int] = (None, 0)
+        if _LINK_LINE.match(line):
+            head, target, column = split_link(line)
+            text = head if target is None else line[: column - 1 + len(target)]
+            link = (target, column)
+        else:
+            text = head = strip_comment(line)
         if not text.strip():
             continue
         bad = _BAD_CHAR.search(text)
@@ -618,10 +676,10 @@ def parse(source: str) -> tuple[Program, list[Diagnostic]]:
             diagnostics.append(Diagnostic(line_no, bad.start() + 1, "error", "character",
                                           bad_character(bad.group())))
         try:
-            tokens = tokenize(text)
+            tokens = tokenize(head)
             if not tokens:
                 continue
-            program.statements.append(LineParser(tokens, line_no, text).statement())
+            program.statements.append(LineParser(tokens, line_no, head, link).statement())
         except ParseError as exc:
             diagnostics.append(Diagnostic(line_no, exc.column, "error", exc.code, exc.message))
     return program, diagnostics

@@ -97,7 +97,17 @@ class Direction:
     pos: Pos
 
 
-Statement = Sample | Chain | Given | Seq | Objective | Note | Direction
+@dataclass(frozen=True)
+class Link:
+    """``link ITEM: TARGET``: clicking the element opens a URL or a documented object."""
+
+    target: Item
+    url: str | None
+    xref: str | None  # ``domain:role:target``, resolved by the host (Sphinx)
+    pos: Pos
+
+
+Statement = Sample | Chain | Given | Seq | Objective | Note | Direction | Link
 
 
 @dataclass

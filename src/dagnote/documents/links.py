@@ -1,0 +1,73 @@
+"""Links in a rendered SVG, as a host puts it into a page.
+
+The cached SVG carries URL links as written and cross-references unresolved
+(``<a data-xref="py:class:pkg.Enc">``): what a cross-reference points at, and where a
+relative URL leads, depend on the page and the host, not on the drawing. A host lists the
+targets (:func:`xref_targets`), resolves them its own way and calls :func:`with_links`;
+a target it could not resolve leaves the element drawn without a link.
+
+The XML library is imported only for a figure that has links.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Mapping
+
+from ..language.links import safe_url
+
+_XREF = re.compile(r'\sdata-xref="([^"]*)"')
+_SVG_NS = "http://www.w3.org/2000/svg"
+_XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+
+
+def has_links(svg: str) -> bool:
+    """Whether the figure has a linked element (resolved or not)."""
+    return 'class="dn-link"' in svg
+
+
+def xref_targets(svg: str) -> list[str]:
+    """The cross-reference targets (``domain:role:target``) of a figure, each once."""
+    return list(dict.fromkeys(html.unescape(m) for m in _XREF.findall(svg)))
+
+
+def with_links(svg: str, hrefs: Mapping[str, str | None] | None = None,
+               rebase: Callable[[str], str] | None = None, top: bool = False) -> str:
+    """The SVG with each cross-reference replaced by its URL in ``hrefs`` (an element whose
+    target is missing, or resolved to an unsafe URL, loses its link), every URL passed
+    through ``rebase`` (for an SVG shown from another directory than its page), and
+    ``target="_top"`` with ``top`` (a link in an ``<object>`` opens in the page, not in
+    the object's frame)."""
+    if not has_links(svg):
+        return svg
+    from lxml import etree
+
+    root = etree.fromstring(svg.encode("utf-8"),
+                            etree.XMLParser(resolve_entities=False, no_network=True))
+    for a in list(root.iter(f"{{{_SVG_NS}}}a")):
+        xref = a.attrib.pop("data-xref", None)
+        url = a.get("href") if xref is None else (hrefs or {}).get(xref)
+        if url is not None and rebase is not None:
+            url = rebase(url)
+        if url is None or not safe_url(url):
+            _unwrap(a)
+            continue
+        a.set("href", url)
+        a.set(_XLINK_HREF, url)
+        if top:
+            a.set("target", "_top")
+    return etree.tostring(root, encoding="ascii").decode("ascii") + "\n"
+
+
+def _unwrap(a: object) -> None:
+    """Put the anchor's element group in its place (the anchor's own title goes)."""
+    parent = a.getparent()  # type: ignore[attr-defined]
+    index = parent.index(a)
+    groups = [child for child in a if child.tag != f"{{{_SVG_NS}}}title"]  # type: ignore[attr-defined]
+    for offset, child in enumerate(groups):
+        parent.insert(index + offset, child)
+    tail = a.tail  # type: ignore[attr-defined]
+    parent.remove(a)
+    if groups:
+        groups[-1].tail = tail
