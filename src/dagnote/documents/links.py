@@ -48,7 +48,7 @@ def with_links(svg: str, hrefs: Mapping[str, str | None] | None = None,
     for a in list(root.iter(f"{{{_SVG_NS}}}a")):
         xref = a.attrib.pop("data-xref", None)
         url = a.get("href") if xref is None else (hrefs or {}).get(xref)
-        if url is not None and rebase is not None:
+        if url is not None and rebase is not None and safe_url(url):
             url = rebase(url)
         if url is None or not safe_url(url):
             _unwrap(a)

@@ -117,7 +117,7 @@ def split_link(line: str) -> tuple[str, str | None, int]:
     """A link line's element part, its target and the target's 1-based column.
 
     The element ends at the first ':' outside brackets and quotes; in the target a '#'
-    starts a comment only at its start or after a space, since URLs hold fragments.
+    starts a comment only after a space that follows it, since URLs hold fragments.
     """
     depth = 0
     quoted = False
@@ -133,7 +133,9 @@ def split_link(line: str) -> tuple[str, str | None, int]:
         elif depth == 0 and ch == "#":
             return line[:i], None, 0
         elif depth == 0 and ch == ":":
-            target = re.split(r"(?:^|\s)#", line[i + 1:], maxsplit=1)[0]
+            rest = line[i + 1:]
+            start = len(rest) - len(rest.lstrip())
+            target = rest[:start] + re.split(r"\s#", rest[start:], maxsplit=1)[0]
             return line[:i], target, i + 2
     return line, None, 0
 
