@@ -17,7 +17,7 @@ from dagnote.documents.includes import IncludeError, confine, is_diagram_file, r
 from dagnote.documents.quoting import WITHHELD_NOTE, listed, withheld
 from dagnote.documents.widths import width_problem
 
-from . import collect
+from . import collect, links
 from .config import HTML_FORMATS
 from .locate import Locator, file_locator, inline_locator
 from .nodes import dagnote
@@ -92,7 +92,11 @@ class DagnoteDirective(SphinxDirective):
         if broken:
             return [self._error_box([*listed(broken), *([] if quoted else [WITHHELD_NOTE])])]
         path, line, _ = locate(1, 1)
-        return [self._figure(source, checked.summary.lines(), f"{path}:{line}")]
+        figure = self._figure(source, checked.summary.lines(), f"{path}:{line}")
+        if checked.xrefs:
+            node = next(iter(figure.findall(dagnote)))
+            links.pending_xrefs(self, node, checked.xrefs, locate)
+        return [figure]
 
     # -- reading -------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from docutils import nodes
 
 import dagnote as core
 
-from . import collect
+from . import collect, links
 from .nodes import dagnote
 
 if TYPE_CHECKING:  # annotations only: an HTML build need not import the LaTeX writer
@@ -73,16 +73,31 @@ def visit_html(self: HTML5Translator, node: dagnote) -> None:
         raise nodes.SkipNode
     svg = result.output.decode("utf-8")
     alt = html.escape(node["alt"], quote=True)
-    if node["html_format"] == "img":
+    if node["html_format"] == "img" and core.has_links(svg):
+        inner = _object(self, node, links.for_html(self.builder, node, svg, embedded=True), alt)
+    elif node["html_format"] == "img":
         name = image_name(node, "svg")
         write_atomic(Path(self.builder.outdir) / self.builder.imagedir / name, result.output)
         src = html.escape(f"{self.builder.imgpath}/{name}", quote=True)
         inner = f'<img src="{src}" alt="{alt}" />'
     else:
-        inner = core.for_page(svg, node["alt"] if node["explicit_alt"] else None,
+        inner = core.for_page(links.for_html(self.builder, node, svg),
+                              node["alt"] if node["explicit_alt"] else None,
                               _copy_number(self, svg))
     self.body.append(f"<div {_div_attrs(node)}>{inner}</div>\n")
     raise nodes.SkipNode
+
+
+def _object(self: HTML5Translator, node: dagnote, svg: str, alt: str) -> str:
+    """A linked figure as a file: links in an ``<img>`` cannot be clicked, so it is an
+    ``<object>`` (the ``<img>`` inside is its fallback). Named by content: its links
+    depend on the page."""
+    data = svg.encode("utf-8")
+    name = f"dagnote-{hashlib.sha256(data).hexdigest()[:16]}.svg"
+    write_atomic(Path(self.builder.outdir) / self.builder.imagedir / name, data)
+    src = html.escape(f"{self.builder.imgpath}/{name}", quote=True)
+    return (f'<object data="{src}" type="image/svg+xml" aria-label="{alt}">'
+            f'<img src="{src}" alt="{alt}" /></object>')
 
 
 def visit_latex(self: LaTeXTranslator, node: dagnote) -> None:
