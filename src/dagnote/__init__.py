@@ -23,6 +23,7 @@ _EXPORTS = {
     "RenderOptions": "build.options",
     "for_page": "documents.page",
     "has_links": "documents.links",
+    "rebase": "documents.links",
     "with_links": "documents.links",
     "xref_targets": "documents.links",
     "root_id": "documents.page",
@@ -53,7 +54,7 @@ if TYPE_CHECKING:
         warm_up,
     )
     from .build.result import Checked, ObjectiveSummary, Rendered, Summary
-    from .documents.links import has_links, with_links, xref_targets
+    from .documents.links import has_links, rebase, with_links, xref_targets
     from .documents.page import for_page, root_id
     from .language.diagnostics import DagnoteError, Diagnostic, DiagramError, EngineError
 
@@ -89,6 +90,7 @@ __all__ = [
     "engine_runs",
     "for_page",
     "has_links",
+    "rebase",
     "render",
     "render_many",
     "root_id",

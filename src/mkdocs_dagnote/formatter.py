@@ -24,6 +24,13 @@ def img_tag(url: str, alt: str) -> Markup:
     return Markup('<img src="{}" alt="{}" loading="lazy">').format(url, alt)
 
 
+def object_tag(url: str, alt: str) -> Markup:
+    """A linked diagram written to a file: an ``<object>``, so its links can be clicked,
+    with the ``<img>`` as its fallback."""
+    return Markup('<object data="{}" type="image/svg+xml" aria-label="{}">{}</object>').format(
+        url, alt, img_tag(url, alt))
+
+
 def figure_html(
     image: Markup, opts: FenceOptions, summary_lines: Sequence[str], show_summary: bool
 ) -> str:

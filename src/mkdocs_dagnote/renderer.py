@@ -25,7 +25,7 @@ from dagnote.documents.quoting import WITHHELD_NOTE, excerpt, listed, withheld
 from dagnote.language.positions import host_position, split_lines
 
 from .fence import FenceError, FenceOptions
-from .formatter import error_html, figure_html, img_tag, inline_svg
+from .formatter import error_html, figure_html, img_tag, inline_svg, object_tag
 
 log = logging.getLogger("mkdocs.plugins.dagnote")
 
@@ -39,6 +39,18 @@ class DiagramFailure(PluginError):
 
     A ``PluginError`` so MkDocs stops with the message, not a traceback.
     """
+
+
+def xref_warnings(source: str, result: dagnote.Rendered) -> list[dagnote.Diagnostic]:
+    """Cross-reference link targets are Sphinx's (its domains and inventories): here each
+    is a located warning, and the element is drawn without a link."""
+    if result.output is None or not dagnote.has_links(result.output.decode("utf-8")):
+        return []
+    return [dagnote.Diagnostic(line, column, "warning", "link",
+                               f"link target '{xref.lstrip(':')}' is a cross-reference, "
+                               "which only Sphinx resolves: the element is drawn without "
+                               "a link (write a URL)")
+            for xref, (line, column) in dagnote.check(source).xrefs.items()]
 
 
 def normalized(source: str) -> str:
@@ -241,7 +253,7 @@ class SiteRenderer:
         result = self.rendered(source)
         messages, shown = [], []
         block_lines = source.split("\n")
-        for d in result.diagnostics:
+        for d in [*result.diagnostics, *xref_warnings(source, result)]:
             if offset is None:
                 text = (f"{diag_path}: dagnote fence line {d.line}:{d.column}: "
                         f"{d.severity}: {d.message} [{d.code}]")
@@ -272,14 +284,28 @@ class SiteRenderer:
         summary = result.summary.lines()
         show = self.settings.summary if opts.summary is None else opts.summary
         if self.settings.output == "file":
-            name = hashlib.sha256(result.output).hexdigest()[:20] + ".svg"
+            output, linked = self._file_links(result.output)
+            name = hashlib.sha256(output).hexdigest()[:20] + ".svg"
             rel = f"{self.settings.assets_dir.strip('/')}/{name}"
-            self.assets[rel] = result.output
-            image: Markup = img_tag(self._url(rel), opts.alt or result.summary.text())
+            self.assets[rel] = output
+            alt = opts.alt or result.summary.text()
+            image: Markup = (object_tag if linked else img_tag)(self._url(rel), alt)
         else:
-            svg = result.output.decode("utf-8")
+            svg = dagnote.with_links(result.output.decode("utf-8"))  # URLs only
             image = inline_svg(dagnote.for_page(svg, opts.alt, self._copy_number(svg)))
         return figure_html(image, opts, summary, show)
+
+    def _file_links(self, output: bytes) -> tuple[bytes, bool]:
+        """A linked figure written to a file: its links relative to the file, opened in
+        the page (an ``<object>``: links in an ``<img>`` cannot be clicked)."""
+        svg = output.decode("utf-8")
+        if not dagnote.has_links(svg):
+            return output, False
+        page = self.page.url if self.page and self.page.url else ""
+        where = self.settings.assets_dir.strip("/")
+        svg = dagnote.with_links(svg, rebase=lambda url: dagnote.rebase(url, page, where),
+                                 top=True)
+        return svg.encode("utf-8"), dagnote.has_links(svg)
 
     def _copy_number(self, svg: str) -> int:
         """How many times this diagram has appeared on the page so far (ids must not repeat)."""

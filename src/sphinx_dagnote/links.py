@@ -11,9 +11,7 @@ without a link.
 
 from __future__ import annotations
 
-import posixpath
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from docutils import nodes
 from sphinx.util import logging
@@ -101,20 +99,6 @@ def page_uri(builder: StandaloneHTMLBuilder) -> str:
     return uri
 
 
-def rebase(url: str, page: str, image_dir: str) -> str:
-    """A URL written for ``page`` as seen from a file in ``image_dir`` (both relative to
-    the output directory): an SVG shown by ``<object>`` resolves its links against its
-    own address."""
-    parts = urlsplit(url)
-    if parts.scheme or parts.netloc or url.startswith("/"):
-        return url
-    full = urlsplit(urljoin(f"http://site/{page}", url))
-    path = posixpath.relpath(full.path, f"/{image_dir}")
-    if full.path.endswith("/") and not path.endswith("/"):
-        path += "/"
-    return urlunsplit(("", "", path, full.query, full.fragment))
-
-
 def for_html(builder: StandaloneHTMLBuilder, node: dagnote, svg: str,
              embedded: bool = False) -> str:
     """The SVG with its links for this page; ``embedded``: shown by ``<object>`` from the
@@ -125,5 +109,5 @@ def for_html(builder: StandaloneHTMLBuilder, node: dagnote, svg: str,
     if not embedded:
         return core.with_links(svg, hrefs)
     page = page_uri(builder)
-    return core.with_links(svg, hrefs, lambda url: rebase(url, page, builder.imagedir),
+    return core.with_links(svg, hrefs, lambda url: core.rebase(url, page, builder.imagedir),
                            top=True)

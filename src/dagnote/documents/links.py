@@ -12,8 +12,10 @@ The XML library is imported only for a figure that has links.
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from collections.abc import Callable, Mapping
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from ..language.links import safe_url
 
@@ -58,6 +60,20 @@ def with_links(svg: str, hrefs: Mapping[str, str | None] | None = None,
         if top:
             a.set("target", "_top")
     return etree.tostring(root, encoding="ascii").decode("ascii") + "\n"
+
+
+def rebase(url: str, page: str, image_dir: str) -> str:
+    """A URL written for ``page`` as seen from a file in ``image_dir`` (both relative to
+    the output directory): an SVG shown by ``<object>`` resolves its links against its
+    own address."""
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or url.startswith("/"):
+        return url
+    full = urlsplit(urljoin(f"http://site/{page}", url))
+    path = posixpath.relpath(full.path, f"/{image_dir}")
+    if full.path.endswith("/") and not path.endswith("/"):
+        path += "/"
+    return urlunsplit(("", "", path, full.query, full.fragment))
 
 
 def _unwrap(a: object) -> None:
