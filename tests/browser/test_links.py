@@ -103,3 +103,10 @@ def test_linked_elements_take_keyboard_focus(browser: Browser, site: str) -> Non
         " a.focus(); return document.activeElement === a"
         " && getComputedStyle(a).outlineStyle; })()")
     assert focused == "solid"  # the diagram's focus style, not only the browser's
+    # a page that underlines its links does not underline the figure's
+    plain = browser.evaluate(
+        "(() => { const s = document.createElement('style');"
+        " s.textContent = 'a { text-decoration: underline }'; document.head.append(s);"
+        " const a = document.querySelectorAll('.dn-inline svg a')[1];"
+        " return getComputedStyle(a).textDecorationLine; })()")
+    assert plain == "none"

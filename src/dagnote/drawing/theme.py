@@ -32,11 +32,11 @@ def _palette(selector: str, colours: dict[str, str]) -> str:
 
 
 def link_style(root_id: str) -> str:
-    """Linked elements look as before; hovered or focused, their labels are underlined
-    and a focused one gets an outline in the line colour (keyboard users see where
-    they are)."""
+    """Linked elements look as before (whatever the page's CSS does to links); hovered
+    or focused, their labels are underlined, and a focused one gets an outline in the
+    line colour (keyboard users see where they are)."""
     s = f"#{root_id} a.dn-link"
-    return (f"{s}{{cursor:pointer}}{s}:hover text,{s}:focus-visible text"
+    return (f"{s}{{cursor:pointer;text-decoration:none}}{s}:hover text,{s}:focus-visible text"
             "{text-decoration:underline}"
             f"{s}:focus-visible{{outline:2px solid var(--dn-line);outline-offset:2px}}")
 
