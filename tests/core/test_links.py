@@ -3,6 +3,9 @@ a host resolves or drops a link."""
 
 from __future__ import annotations
 
+import re
+import shutil
+
 import pytest
 from defusedxml.ElementTree import fromstring
 
@@ -131,3 +134,12 @@ def test_host_resolves_drops_and_rebases_links() -> None:
     keys = {g.get("data-key") for g in root.iter(f"{SVG}g")}
     assert {"val:loss", "src:X"} <= keys
     assert "data-xref" not in out and "javascript" not in out
+
+
+@pytest.mark.skipif(shutil.which("rsvg-convert") is None, reason="PDF needs rsvg-convert")
+def test_pdf_keeps_url_links() -> None:
+    """--format pdf (rsvg-convert) turns each URL link into a PDF link annotation."""
+    pdf = dagnote.render(BASE + "link [enc]: https://example.org/enc#E\nlink (ce): py:func:ce\n",
+                         dagnote.RenderOptions(format="pdf")).output
+    assert pdf is not None and pdf.startswith(b"%PDF")
+    assert re.findall(rb"/URI\s*\(([^)]*)\)", pdf) == [b"https://example.org/enc#E"]
