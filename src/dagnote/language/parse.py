@@ -7,6 +7,7 @@ parser keeps going on the next line so one run reports every bad line.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from .diagnostics import Diagnostic
@@ -89,10 +90,8 @@ class Token(NamedTuple):  # a tuple: tokens are made by the thousand
     column: int  # 1-based
 
 
-def strip_comment(line: str) -> str:
-    """Drop a ``#`` comment that is not inside quotes, brackets or braces."""
-    if "#" not in line:
-        return line
+def _outside(line: str) -> Iterator[tuple[int, str]]:
+    """The characters of a line (with their index) outside quotes, brackets and braces."""
     depth = 0
     quoted = False
     for i, ch in enumerate(line):
@@ -104,9 +103,15 @@ def strip_comment(line: str) -> str:
             depth += 1
         elif ch in "])}":
             depth = max(0, depth - 1)
-        elif ch == "#" and depth == 0:
-            return line[:i]
-    return line
+        elif depth == 0:
+            yield i, ch
+
+
+def strip_comment(line: str) -> str:
+    """Drop a ``#`` comment that is not inside quotes, brackets or braces."""
+    if "#" not in line:
+        return line
+    return next((line[:i] for i, ch in _outside(line) if ch == "#"), line)
 
 
 # ``link ITEM: TARGET`` (not ``link -> y``, a value named link)
@@ -119,20 +124,10 @@ def split_link(line: str) -> tuple[str, str | None, int]:
     The element ends at the first ':' outside brackets and quotes; in the target a '#'
     starts a comment only after a space that follows it, since URLs hold fragments.
     """
-    depth = 0
-    quoted = False
-    for i, ch in enumerate(line):
-        if ch == '"':
-            quoted = not quoted
-        elif quoted:
-            continue
-        elif ch in "[({":
-            depth += 1
-        elif ch in "])}":
-            depth = max(0, depth - 1)
-        elif depth == 0 and ch == "#":
+    for i, ch in _outside(line):
+        if ch == "#":
             return line[:i], None, 0
-        elif depth == 0 and ch == ":":
+        if ch == ":":
             rest = line[i + 1:]
             start = len(rest) - len(rest.lstrip())
             target = rest[:start] + re.split(r"\s#", rest[start:], maxsplit=1)[0]
