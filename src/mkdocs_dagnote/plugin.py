@@ -30,6 +30,7 @@ from dagnote.language.positions import split_lines
 from . import FENCE_NAME
 from .extension import DagnoteExtension
 from .fence import FenceError, parse_header, validate
+from .links import markdown_links
 from .renderer import PageContext, Settings, SiteRenderer
 from .settings import Timeout
 
@@ -216,7 +217,7 @@ class DagnotePlugin(BasePlugin[DagnotePluginConfig]):
             pass
         self.renderer.page = PageContext(
             path=self.renderer.display_path(path), fences=list(found), url=page.url,
-            offset=offset, lines=lines,
+            offset=offset, lines=lines, link_url=markdown_links(file, files),
         )
         if self.superfences:
             from .superfences import superfences_accepts

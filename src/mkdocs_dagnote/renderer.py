@@ -10,7 +10,7 @@ import hashlib
 import logging
 import os
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -86,6 +86,8 @@ class PageContext:
     path: str  # shown in messages, e.g. ``docs/bad.md``
     fences: list[Fence] = field(default_factory=list)
     url: str | None = None  # page URL, for relative links to diagram files
+    # a figure's relative URLs as seen from the page (MkDocs: ``api.md`` -> ``../api/``)
+    link_url: Callable[[str], str] | None = None
     offset: int = 0  # host-file lines before the Markdown the converter sees (front matter)
     lines: list[str] = field(default_factory=list)  # the page file's lines, as written
     _taken: set[int] = field(default_factory=set)
@@ -291,7 +293,8 @@ class SiteRenderer:
             alt = opts.alt or result.summary.text()
             image: Markup = (object_tag if linked else img_tag)(self._url(rel), alt)
         else:
-            svg = dagnote.with_links(result.output.decode("utf-8"))  # URLs only
+            svg = dagnote.with_links(result.output.decode("utf-8"),  # URLs only
+                                     rebase=self.page.link_url if self.page else None)
             image = inline_svg(dagnote.for_page(svg, opts.alt, self._copy_number(svg)))
         return figure_html(image, opts, summary, show)
 
@@ -303,8 +306,9 @@ class SiteRenderer:
             return output, False
         page = self.page.url if self.page and self.page.url else ""
         where = self.settings.assets_dir.strip("/")
-        svg = dagnote.with_links(svg, rebase=lambda url: dagnote.rebase(url, page, where),
-                                 top=True)
+        to_page = self.page.link_url if self.page and self.page.link_url else str
+        svg = dagnote.with_links(
+            svg, rebase=lambda url: dagnote.rebase(to_page(url), page, where), top=True)
         return svg.encode("utf-8"), dagnote.has_links(svg)
 
     def _copy_number(self, svg: str) -> int:

@@ -1,5 +1,6 @@
-"""Clickable figures in real MkDocs builds: URL links kept inline, relative links right from
-a figure written to a file (<object>), and a Sphinx cross-reference a located warning."""
+"""Clickable figures in real MkDocs builds: URL links kept inline, links to Markdown pages
+as MkDocs makes them, relative links right from a figure written to a file (<object>),
+and a Sphinx cross-reference a located warning."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ min loss
 link [enc]: https://example.org/enc#Encoder
 link (ce): ../api/#ce
 link loss: py:class:mypkg.Loss
+link y: {md}
 ```
 """
 
@@ -38,7 +40,8 @@ def _links(svg: str) -> dict[str, str | None]:
 def test_inline_links_and_xref_warning(make_site: Site,
                                        caplog: pytest.LogCaptureFixture) -> None:
     root = make_site({"mkdocs.yml": YML, "docs/index.md": "# Home\n",
-                      "docs/guide.md": "# Guide\n\nText.\n\n" + FENCE})
+                      "docs/api.md": "# API\n",
+                      "docs/guide.md": "# Guide\n\nText.\n\n" + FENCE.format(md="api.md#top")})
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.dagnote"):
         site = build_site(root)
     warnings = [r.getMessage() for r in caplog.records if r.name == "mkdocs.plugins.dagnote"]
@@ -46,14 +49,16 @@ def test_inline_links_and_xref_warning(make_site: Site,
                                                          "link target 'py:class:mypkg.Loss'")
     svg = re.search(r"<svg\b.*?</svg>", page(site, "guide"), flags=re.S).group(0)
     assert _links(svg) == {"mod:enc@1": "https://example.org/enc#Encoder",
-                           "op:ce@1": "../api/#ce"}  # relative: as written, to the page
+                           "op:ce@1": "../api/#ce",  # relative: as written, to the page
+                           "val:y": "../api/#top"}  # a Markdown page: as MkDocs links it
     assert 'data-key="val:loss"' in svg and "data-xref" not in svg
 
 
 def test_file_output_links_from_the_file(make_site: Site) -> None:
     root = make_site({
         "mkdocs.yml": YML.replace("- dagnote", "- dagnote:\n      output: file"),
-        "docs/index.md": "# Home\n", "docs/sub/guide.md": "# Guide\n\n" + FENCE})
+        "docs/index.md": "# Home\n", "docs/api.md": "# API\n",
+        "docs/sub/guide.md": "# Guide\n\n" + FENCE.format(md="../api.md#top")})
     site = build_site(root)
     html = page(site, "sub/guide")
     found = re.search(r'<object data="([^"]+\.svg)" type="image/svg\+xml" aria-label="[^"]+">'
@@ -63,5 +68,5 @@ def test_file_output_links_from_the_file(make_site: Site) -> None:
     # the page is /sub/guide/, so ../api/ is /sub/api/: from /assets/dagnote/ that is
     # ../../sub/api/
     assert _links(svg) == {"mod:enc@1": "https://example.org/enc#Encoder",
-                           "op:ce@1": "../../sub/api/#ce"}
+                           "op:ce@1": "../../sub/api/#ce", "val:y": "../../api/#top"}
     assert all(a.get("target") == "_top" for a in fromstring(svg).iter(f"{SVG}a"))
