@@ -35,6 +35,7 @@ _EXPORTS = {
     "write_atomic": "build.atomic",
     "RenderJob": "build.pipeline",
     "Checked": "build.result",
+    "Diagram": "notebook",
     "ObjectiveSummary": "build.result",
     "Rendered": "build.result",
     "Summary": "build.result",
@@ -57,6 +58,7 @@ if TYPE_CHECKING:
     from .documents.links import has_links, rebase, with_links, xref_targets
     from .documents.page import for_page, root_id
     from .language.diagnostics import DagnoteError, Diagnostic, DiagramError, EngineError
+    from .notebook import Diagram
 
 
 def __getattr__(name: str) -> Any:
@@ -66,6 +68,14 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(f".{module}", __name__), name)
     globals()[name] = value
     return value
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext dagnote``: registers the ``%%dagnote`` cell magic (IPython is imported
+    only here, so ``import dagnote`` stays cheap)."""
+    from .magic import register
+
+    register(ipython)
 
 
 def stylesheet_path() -> Path:
@@ -78,6 +88,7 @@ __all__ = [
     "Checked",
     "DagnoteError",
     "Diagnostic",
+    "Diagram",
     "DiagramError",
     "EngineError",
     "ObjectiveSummary",
@@ -90,6 +101,7 @@ __all__ = [
     "engine_runs",
     "for_page",
     "has_links",
+    "load_ipython_extension",
     "rebase",
     "render",
     "render_many",

@@ -52,3 +52,13 @@ class Rendered:
     @property
     def ok(self) -> bool:
         return self.output is not None
+
+    def __repr__(self) -> str:
+        """One line (the dataclass repr printed the whole image: a wall of SVG bytes)."""
+        what = f"{len(self.output):,} bytes" if self.output is not None else "no image"
+        problems = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in (
+            ("error", len(self.errors)),
+            ("warning", len(self.diagnostics) - len(self.errors))) if n)
+        engine = f", engine error: {self.engine_error}" if self.engine_error else ""
+        cached = ", from cache" if self.from_cache else ""
+        return f"<Rendered: {what}{', ' + problems if problems else ''}{engine}{cached}>"
