@@ -54,6 +54,18 @@ def test_docs_show_every_gallery_figure(built_docs) -> None:
     assert len(re.findall(r'caption-number">Fig\. \d+', html)) == 9
 
 
+def test_docs_highlight_every_dagnote_source(built_docs) -> None:
+    """Every shown .dag source is highlighted by dagnote's Pygments lexer (no plain text,
+    and no "lexer name 'dagnote' is not known" warning in the strict build)."""
+    for page, count in (("gallery.html", 9), ("setups.html", 6), ("intro.html", 1)):
+        html = built_docs.read(page)
+        assert html.count('<div class="highlight-dagnote notranslate">') >= count, page
+        assert '<span class="k">min</span>' in html, page
+    for rst in DOCS.glob("*.rst"):
+        text = rst.read_text(encoding="utf-8")
+        assert not re.search(r"literalinclude:: \S+\.dag\n\s+:language: text", text), rst.name
+
+
 def test_setups_show_summaries(built_docs) -> None:
     html = built_docs.read("setups.html")
     assert len(re.findall(r'<svg [^>]*class="dagnote"', html)) >= 6

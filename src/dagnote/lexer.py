@@ -1,0 +1,130 @@
+"""A Pygments lexer for dagnote sources (registered as the ``pygments.lexers`` entry point
+``dagnote``, so ``.. code-block:: dagnote`` and Markdown code fences highlight).
+
+It follows :mod:`dagnote.language.parse` closely enough to colour what the language
+means (keywords, arrows, modules, operators, data sets, scripts), and it never emits an
+error token: a broken diagram shown as source is still highlighted, and Sphinx does not
+warn about it (its errors are the diagram checker's job).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pygments.lexer import RegexLexer, bygroups, default, include
+from pygments.token import (
+    Comment,
+    Keyword,
+    Name,
+    Number,
+    Operator,
+    Punctuation,
+    String,
+    Whitespace,
+)
+
+__all__ = ["DagnoteLexer"]
+
+# a script: _x, ^2, _{0..n-1} (drawn as a sub- or superscript)
+_SCRIPT = r"[_^](?:\{[^{}\n]*\}|[^\s,~:*\"\[\](){}#=_^])"
+# a word of a name outside brackets: what parse.py's _WORD_CHARS allows, less the scripts
+_WORD = r"(?:[^\s,~:*\"\[\](){}#=_^.\-]|-(?!/->|>)|\.(?!\.>))+"
+
+
+class DagnoteLexer(RegexLexer):
+    """dagnote: training-setup diagrams (``x -> [f*] -> y``, ``min loss``)."""
+
+    name = "dagnote"
+    aliases: ClassVar[list[str]] = ["dagnote", "dag"]
+    filenames: ClassVar[list[str]] = ["*.dag"]
+    mimetypes: ClassVar[list[str]] = ["text/x-dagnote"]
+    url = "https://github.com/dagnote/dagnote"
+
+    tokens: ClassVar[dict[str, list]] = {  # type: ignore[type-arg]
+        "root": [
+            (r"\n", Whitespace),
+            (r"[^\S\n]+", Whitespace),
+            (r"#.*?$", Comment.Single),
+            # statements that start with a keyword
+            (r"^(\s*)(direction)(\s+)(TB|LR|BT|RL)\b",
+             bygroups(Whitespace, Keyword, Whitespace, Keyword.Constant)),
+            (r"^(\s*)(phase)(\s*)(\()([^()\n]*)(\))",
+             bygroups(Whitespace, Keyword, Whitespace, Punctuation, Name.Label, Punctuation)),
+            (r"^(\s*)(given|seq|min|max|phase|note|direction)(?=\s|$)",
+             bygroups(Whitespace, Keyword)),
+            (r"(:)(\s*)(min|max)(?=\s)", bygroups(Punctuation, Whitespace, Keyword)),
+            (r"\bwrt\b", Keyword),
+            (r"(from)(\s+)(left|right)\b", bygroups(Keyword, Whitespace, Keyword.Constant)),
+            # a label after ':' runs to the end of the line (or a comment)
+            (r"(:)([^\S\n]*)([^#\n]*)", bygroups(Punctuation, Whitespace, String.Other)),
+            (r"-/->|->|\.\.>", Operator),
+            (r"~", Operator, "source"),
+            (r"=", Operator),
+            (r"\*", Operator),  # trainable
+            (r",", Punctuation),
+            include("quoted"),
+            (r"\[", Punctuation, "module"),
+            (r"\(", Punctuation, "operator"),
+            (_SCRIPT, Name.Attribute),
+            (_WORD, Name),
+            (r"[\])}{.\-_^]", Punctuation),  # stray: the checker reports it, not the lexer
+        ],
+        "quoted": [
+            (r'"[^"\n]*"?', String.Double),
+        ],
+        # what is sampled from: a data set, a labelled pair (X, Y) or a prior N(0, 1)
+        "source": [
+            (r"[^\S\n]+", Whitespace),
+            (r"(" + _WORD + r")(\()", bygroups(Name.Function, Punctuation), "arguments"),
+            (r"\(", Punctuation, "pair"),
+            (_SCRIPT, Name.Attribute),
+            (_WORD, Name.Constant),
+            default("#pop"),  # the end of the line, a comment, anything else
+        ],
+        "pair": [
+            (r"[^\S\n]+", Whitespace),
+            (r"\)", Punctuation, "#pop"),
+            (r"\n", Whitespace, "#pop"),
+            (r",", Punctuation),
+            (_SCRIPT, Name.Attribute),
+            (r"[^\s,()_^]+", Name.Constant),
+            (r".", Punctuation),
+        ],
+        "arguments": [
+            (r"[^\S\n]+", Whitespace),
+            (r"\)", Punctuation, "#pop"),
+            (r"\n", Whitespace, "#pop"),
+            (r"\(", Punctuation, "#push"),
+            (r"-?\d+(?:\.\d+)?", Number),
+            (r",", Punctuation),
+            (r"[^\s,()]+", Name),
+        ],
+        # [id: label*@2], and a slice [1:] / [:-1]
+        "module": [
+            (r"[^\S\n]+", Whitespace),
+            (r"\]", Punctuation, "#pop"),
+            (r"\n", Whitespace, "#pop"),
+            (r"\[", Punctuation, "#push"),
+            include("quoted"),
+            (r"\*", Operator),
+            (r"@\d+", Number),
+            (r"-?\d+", Number),
+            (r":", Punctuation),
+            (_SCRIPT, Name.Attribute),
+            (r"[^\s\]\[:*@\"_^]+", Name.Class),
+            (r"[@_^]", Name.Class),
+        ],
+        # (id: label@2): an analytic operator
+        "operator": [
+            (r"[^\S\n]+", Whitespace),
+            (r"\)", Punctuation, "#pop"),
+            (r"\n", Whitespace, "#pop"),
+            (r"\(", Punctuation, "#push"),
+            include("quoted"),
+            (r"@\d+", Number),
+            (r":", Punctuation),
+            (_SCRIPT, Name.Attribute),
+            (r"[^\s()\"@:_^]+", Name.Function),
+            (r"[@_^]", Name.Function),
+        ],
+    }
