@@ -54,6 +54,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Show the three-element summary under every figure (the :summary: option per block).",
     ),
     Setting(
+        "dagnote_show_source", False, "env", frozenset({bool}),
+        "Show each diagram's source, highlighted, under its figure (the :show-source: "
+        "option per block).",
+    ),
+    Setting(
         "dagnote_font_size", RenderOptions().font_size, "html", frozenset({float, int}),
         "Label font size in points.",
     ),

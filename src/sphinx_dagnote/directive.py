@@ -65,6 +65,8 @@ class DagnoteDirective(SphinxDirective):
         "width": _width,
         "summary": directives.flag,
         "no-summary": directives.flag,
+        "show-source": directives.flag,
+        "no-show-source": directives.flag,
         "direction": _direction,
         "html-format": _html_format,
     }
@@ -90,13 +92,14 @@ class DagnoteDirective(SphinxDirective):
                               f"{diag.message} [{diag.code}]" if quoted else
                               withheld(shown, line, column, diag.severity, diag.code))
         if broken:
-            return [self._error_box([*listed(broken), *([] if quoted else [WITHHELD_NOTE])])]
+            box = self._error_box([*listed(broken), *([] if quoted else [WITHHELD_NOTE])])
+            return [box, *self._source(source, quoted)]
         path, line, _ = locate(1, 1)
         figure = self._figure(source, checked.summary.lines(), f"{path}:{line}")
         if checked.xrefs:
             node = next(iter(figure.findall(dagnote)))
             links.pending_xrefs(self, node, checked.xrefs, locate)
-        return [figure]
+        return [figure, *self._source(source, quoted)]
 
     # -- reading -------------------------------------------------------------------
 
@@ -156,6 +159,19 @@ class DagnoteDirective(SphinxDirective):
         box += nodes.literal_block(text, text, language="none")
         self.set_source_info(box)
         return box
+
+    def _source(self, source: str, quoted: bool) -> list[nodes.Node]:
+        """The diagram's text under it, highlighted by dagnote's Pygments lexer, when
+        asked for (``:show-source:`` or ``dagnote_show_source``); never a file that is
+        not a diagram source."""
+        wanted = "show-source" in self.options or (
+            bool(self.config.dagnote_show_source) and "no-show-source" not in self.options)
+        if not wanted or not quoted:
+            return []
+        block = nodes.literal_block(source, source, language="dagnote",
+                                    classes=["dagnote-source"])
+        self.set_source_info(block)
+        return [block]
 
     def _figure(self, source: str, summary: list[str], location: str) -> nodes.Node:
         opts = self.options
