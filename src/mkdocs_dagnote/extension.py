@@ -20,7 +20,7 @@ import dagnote
 from dagnote.documents.fences import fence_language
 
 from . import FENCE_NAME
-from .fence import FenceError, parse_header, validate
+from .fence import FenceError, drawn, parse_header, validate
 from .renderer import Settings, SiteRenderer
 
 _OPEN_RE = re.compile(r"^(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*?)[ \t]*$")
@@ -40,7 +40,7 @@ class DagnotePreprocessor(Preprocessor):
         found = list(self._fences(lines))
         # one job for the whole document (the plugin has already started the whole site's)
         self.extension.prefetch([source for _, _, source, header in found
-                                 if "file=" not in header])
+                                 if "file=" not in header and drawn(header)])
         out: list[str] = []
         done = 0
         for start, end, source, header in found:
@@ -81,6 +81,7 @@ class DagnoteExtension(Extension):
             # no default directory: a Markdown converter outside MkDocs may run anywhere
             "base_dir": ["", "Directory file= paths are confined to ('': file= is disabled)"],
             "summary": [False, "Show the three-element summary under every figure"],
+            "show_source": [False, "Show the highlighted source under every figure"],
             "fences": [True, "Handle ```dagnote fences (False when SuperFences does it)"],
         }
         super().__init__(**kwargs)
@@ -97,6 +98,7 @@ class DagnoteExtension(Extension):
                     cache_dir=Path(cache_dir) if cache_dir else None,
                     base_dir=Path(base_dir) if base_dir else None,
                     summary=bool(self.getConfig("summary")),
+                    show_source=bool(self.getConfig("show_source")),
                     options=dagnote.RenderOptions(),
                 )
             )

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 
 from dagnote.documents.widths import width_problem
 
-KNOWN_KEYS = ("caption", "alt", "id", "class", "width", "summary", "file")
+KNOWN_KEYS = ("caption", "alt", "id", "class", "width", "summary", "file", "render",
+              "show_source")
 
 _ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_:.-]*$")
 _CLASS_RE = re.compile(r"^-?[A-Za-z_][A-Za-z0-9_-]*$")
 _WIDTH_RE = re.compile(r"^\d+(?:\.\d+)?(?:px|em|rem|%|ch|vw|pt|cm|mm|in)?$")
-_TRUE = {"", "true", "yes", "on", "1", "summary"}
+_TRUE = {"", "true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
 
@@ -36,6 +37,8 @@ class FenceOptions:
     width: str | None = None
     summary: bool | None = None  # None: the site default
     file: str | None = None
+    render: bool = True  # False: show the source, highlighted, instead of a figure
+    show_source: bool | None = None  # the source under the figure; None: the site default
 
 
 def parse_header(header: str) -> tuple[dict[str, str], list[str], str | None]:
@@ -68,13 +71,13 @@ def parse_header(header: str) -> tuple[dict[str, str], list[str], str | None]:
     return values, classes, ident
 
 
-def _flag(value: str) -> bool:
+def _flag(key: str, value: str) -> bool:
     low = value.strip().lower()
-    if low in _TRUE:
+    if low in _TRUE or low == key:
         return True
     if low in _FALSE:
         return False
-    raise FenceError(f"summary must be true or false, not {value!r}")
+    raise FenceError(f"{key} must be true or false, not {value!r}")
 
 
 def validate(
@@ -104,7 +107,8 @@ def validate(
             raise FenceError(problem)
         if width[-1].isdigit():
             width += "px"
-    summary = _flag(values["summary"]) if "summary" in values else None
+    summary, show_source = (_flag(key, values[key]) if key in values else None
+                            for key in ("summary", "show_source"))
     file = values.get("file")
     if file is not None and not file.strip():
         raise FenceError("file= needs a path")
@@ -116,4 +120,15 @@ def validate(
         width=width,
         summary=summary,
         file=file.strip() if file else None,
+        render=_flag("render", values["render"]) if "render" in values else True,
+        show_source=show_source,
     )
+
+
+def drawn(header: str) -> bool:
+    """Whether a fence with this header is drawn (``render="false"`` only shows its
+    source); a header with errors counts as drawn (its error box is made later)."""
+    try:
+        return validate(*parse_header(header)).render
+    except FenceError:
+        return True

@@ -51,6 +51,20 @@ def figure_html(
     return str(Markup("").join(parts))
 
 
+def source_html(source: str) -> str:
+    """A diagram's source as a code block highlighted by dagnote's Pygments lexer (its
+    spans use Pygments' short classes, styled by the site's highlight stylesheet, such as
+    Material's); Pygments escapes the text."""
+    from pygments import highlight  # only for pages that show a source
+    from pygments.formatters import HtmlFormatter
+
+    from dagnote.lexer import DagnoteLexer
+
+    spans = highlight(source, DagnoteLexer(), HtmlFormatter(nowrap=True))
+    return ('<div class="language-dagnote highlight dagnote-listing"><pre><span></span>'
+            f"<code>{spans}</code></pre></div>")
+
+
 def error_html(messages: Sequence[str], source: str | None = None) -> str:
     """A visible box in place of a diagram that could not be drawn.
 

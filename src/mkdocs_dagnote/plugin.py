@@ -48,6 +48,7 @@ class DagnotePluginConfig(base.Config):
     cache_dir = c.Type(str, default=".dagnote-cache")
     output = c.Choice(("inline", "file"), default="inline")
     summary = c.Type(bool, default=False)
+    show_source = c.Type(bool, default=False)
     direction = c.Optional(c.Choice(DIRECTIONS))
     font_size = c.Type((int, float), default=RenderOptions().font_size)
     timeout = Timeout()
@@ -121,6 +122,7 @@ class DagnotePlugin(BasePlugin[DagnotePluginConfig]):
             cache_dir=(project / cache_dir) if cache_dir else None,
             output=self.config.output,
             summary=self.config.summary,
+            show_source=self.config.show_source,
             on_error="raise" if self.config.on_error == "raise" else "box",
             base_dir=Path(config.docs_dir).resolve(),
             project_dir=project,
@@ -184,6 +186,8 @@ class DagnotePlugin(BasePlugin[DagnotePluginConfig]):
                 opts = validate(*parse_header(fence.header))
             except FenceError:
                 opts = None
+            if opts is not None and not opts.render:
+                continue  # shown as source, never drawn
             if opts is not None and opts.file and self.renderer.settings.base_dir:
                 try:
                     out.append(read_include(opts.file, self.renderer.settings.base_dir)[1])

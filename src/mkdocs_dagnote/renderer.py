@@ -25,7 +25,7 @@ from dagnote.documents.quoting import WITHHELD_NOTE, excerpt, listed, withheld
 from dagnote.language.positions import host_position, split_lines
 
 from .fence import FenceError, FenceOptions
-from .formatter import error_html, figure_html, img_tag, inline_svg, object_tag
+from .formatter import error_html, figure_html, img_tag, inline_svg, object_tag, source_html
 
 log = logging.getLogger("mkdocs.plugins.dagnote")
 
@@ -72,6 +72,7 @@ class Settings:
     cache_dir: Path | None = None
     output: Output = "inline"
     summary: bool = False
+    show_source: bool = False  # the source, highlighted, under every figure
     on_error: OnError = "box"
     base_dir: Path | None = None  # where file= paths live (docs_dir); None: file= refused
     project_dir: Path = field(default_factory=Path.cwd)  # paths in messages are relative to it
@@ -251,6 +252,11 @@ class SiteRenderer:
             quoted = is_diagram_file(path)
         else:
             quoted = True
+        if not opts.render:  # render="false": the source only, neither checked nor drawn
+            if not quoted:
+                return self._fail([f"{where}: error: render=\"false\" shows only .dag "
+                                   f"files, not {opts.file!r}"], None)
+            return source_html(source)
         source = normalized(source)
         result = self.rendered(source)
         messages, shown = [], []
@@ -279,7 +285,9 @@ class SiteRenderer:
             return self._fail(messages, source)
         for text in messages:  # warnings of a drawn diagram (lint): report, still draw
             self._report(text)
-        return self._figure(result, opts)
+        figure = self._figure(result, opts)
+        show = self.settings.show_source if opts.show_source is None else opts.show_source
+        return figure + source_html(source) if show and quoted else figure
 
     def _figure(self, result: dagnote.Rendered, opts: FenceOptions) -> str:
         assert result.output is not None

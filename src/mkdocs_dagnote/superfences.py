@@ -99,6 +99,9 @@ def _as_values(opts: Any) -> dict[str, str]:
             values[key] = getattr(opts, key)
     if opts.classes:
         values["class"] = " ".join(opts.classes)
-    if opts.summary is not None:
-        values["summary"] = "true" if opts.summary else "false"
+    for key in ("summary", "show_source"):
+        if getattr(opts, key) is not None:
+            values[key] = "true" if getattr(opts, key) else "false"
+    if not opts.render:
+        values["render"] = "false"
     return values
