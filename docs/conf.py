@@ -8,11 +8,18 @@ project = "dagnote"
 author = "the dagnote developers"
 copyright = "2026, the dagnote developers"  # noqa: A001 - Sphinx's setting name
 
-extensions = ["sphinx_dagnote", "myst_parser"]
-source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+# myst_nb includes myst_parser and runs the notebook pages (notebooks.md) in a kernel
+extensions = ["sphinx_dagnote", "myst_nb"]
+source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
 exclude_patterns = ["_build", "gallery/*.dag", "setups/*.dag"]
 numfig = True
 myst_fence_as_directive = ["dagnote"]
+myst_enable_extensions = ["deflist"]
+
+# notebook pages are executed at every build; an exception in a cell fails the build
+nb_execution_mode = "force"
+nb_execution_timeout = 120
+nb_execution_raise_on_error = True
 
 html_theme = "furo" if importlib.util.find_spec("furo") else "alabaster"
 html_title = "dagnote"

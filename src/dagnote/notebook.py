@@ -80,7 +80,8 @@ class Diagram:
             if self.summary:
                 items = "".join(f"<li>{html.escape(line)}</li>"
                                 for line in rendered.summary.lines())
-                parts.append(f'<ul class="dagnote-summary">{items}</ul>')
+                parts.append('<ul class="dagnote-summary" style="list-style: none; '
+                             f'padding-left: 0">{items}</ul>')
             parts.append("</figure>")
         messages = self.messages()
         if messages or rendered.output is None:

@@ -66,6 +66,18 @@ def test_docs_highlight_every_dagnote_source(built_docs) -> None:
         assert not re.search(r"literalinclude:: \S+\.dag\n\s+:language: text", text), rst.name
 
 
+def test_notebook_page_is_executed_in_a_kernel(built_docs) -> None:
+    """docs/notebooks.md runs in a Jupyter kernel at build time (myst-nb): the cells'
+    outputs are the magic's figures and its located problems."""
+    html = built_docs.read("notebooks.html")
+    assert len(re.findall(r'<svg [^>]*class="dagnote"', html)) == 4
+    assert "<figcaption>A classifier, trained with a cross-entropy loss.</figcaption>" in html
+    assert "cell:4:6: warning: trainable module &#x27;g&#x27; is never updated" in html
+    assert "cell:3:6: error: &#x27;[&#x27; is never closed with &#x27;]&#x27;" in html
+    assert "&lt;dagnote.Diagram: 7 lines, 0 problems&gt;" in html
+    assert re.search(r"&lt;Rendered: [\d,]+ bytes&gt;", html)
+
+
 def test_setups_show_summaries(built_docs) -> None:
     html = built_docs.read("setups.html")
     assert len(re.findall(r'<svg [^>]*class="dagnote"', html)) >= 6
