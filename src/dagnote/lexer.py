@@ -9,6 +9,7 @@ warn about it (its errors are the diagram checker's job).
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 from pygments.lexer import RegexLexer, bygroups, default, include
@@ -29,6 +30,17 @@ __all__ = ["DagnoteLexer"]
 _SCRIPT = r"[_^](?:\{[^{}\n]*\}|[^\s,~:*\"\[\](){}#=_^])"
 # a word of a name outside brackets: what parse.py's _WORD_CHARS allows, less the scripts
 _WORD = r"(?:[^\s,~:*\"\[\](){}#=_^.\-]|-(?!/->|>)|\.(?!\.>))+"
+
+
+def _inside(opening: str, closing: str) -> list[tuple[str, object] | tuple[str, object, str]]:
+    """The first rules of a bracketed state: it ends at its closing bracket or, unclosed,
+    at the end of the line; a nested opening bracket nests."""
+    return [
+        (r"[^\S\n]+", Whitespace),
+        (re.escape(closing), Punctuation, "#pop"),
+        (r"\n", Whitespace, "#pop"),
+        (re.escape(opening), Punctuation, "#push"),
+    ]
 
 
 class DagnoteLexer(RegexLexer):
@@ -82,29 +94,21 @@ class DagnoteLexer(RegexLexer):
             default("#pop"),  # the end of the line, a comment, anything else
         ],
         "pair": [
-            (r"[^\S\n]+", Whitespace),
-            (r"\)", Punctuation, "#pop"),
-            (r"\n", Whitespace, "#pop"),
+            *_inside("(", ")"),
             (r",", Punctuation),
             (_SCRIPT, Name.Attribute),
             (r"[^\s,()_^]+", Name.Constant),
             (r".", Punctuation),
         ],
         "arguments": [
-            (r"[^\S\n]+", Whitespace),
-            (r"\)", Punctuation, "#pop"),
-            (r"\n", Whitespace, "#pop"),
-            (r"\(", Punctuation, "#push"),
+            *_inside("(", ")"),
             (r"-?\d+(?:\.\d+)?", Number),
             (r",", Punctuation),
             (r"[^\s,()]+", Name),
         ],
         # [id: label*@2], and a slice [1:] / [:-1]
         "module": [
-            (r"[^\S\n]+", Whitespace),
-            (r"\]", Punctuation, "#pop"),
-            (r"\n", Whitespace, "#pop"),
-            (r"\[", Punctuation, "#push"),
+            *_inside("[", "]"),
             include("quoted"),
             (r"\*", Operator),
             (r"@\d+", Number),
@@ -116,10 +120,7 @@ class DagnoteLexer(RegexLexer):
         ],
         # (id: label@2): an analytic operator
         "operator": [
-            (r"[^\S\n]+", Whitespace),
-            (r"\)", Punctuation, "#pop"),
-            (r"\n", Whitespace, "#pop"),
-            (r"\(", Punctuation, "#push"),
+            *_inside("(", ")"),
             include("quoted"),
             (r"@\d+", Number),
             (r":", Punctuation),
