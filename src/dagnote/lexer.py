@@ -62,6 +62,7 @@ class DagnoteLexer(RegexLexer):
              bygroups(Whitespace, Keyword, Whitespace, Keyword.Constant)),
             (r"^(\s*)(phase)(\s*)(\()([^()\n]*)(\))",
              bygroups(Whitespace, Keyword, Whitespace, Punctuation, Name.Label, Punctuation)),
+            (r"^(\s*)(link)(?=\s)", bygroups(Whitespace, Keyword), "link"),
             (r"^(\s*)(given|seq|min|max|phase|note|direction)(?=\s|$)",
              bygroups(Whitespace, Keyword)),
             (r"(:)(\s*)(min|max)(?=\s)", bygroups(Punctuation, Whitespace, Keyword)),
@@ -80,6 +81,20 @@ class DagnoteLexer(RegexLexer):
             (_SCRIPT, Name.Attribute),
             (_WORD, Name),
             (r"[\])}{.\-_^]", Punctuation),  # stray: the checker reports it, not the lexer
+        ],
+        # link ELEMENT: TARGET (a URL, whose '#' is its fragment, or a cross-reference)
+        "link": [
+            (r"\n", Whitespace, "#pop"),
+            (r"[^\S\n]+", Whitespace),
+            (r'(:)([^\S\n]*)("[^"\n]*"?|[^\s"]+)',
+             bygroups(Punctuation, Whitespace, String.Other)),
+            (r"#.*?$", Comment.Single),
+            include("quoted"),
+            (r"\[", Punctuation, "module"),
+            (r"\(", Punctuation, "operator"),
+            (_SCRIPT, Name.Attribute),
+            (_WORD, Name),
+            (r"\S", Punctuation),
         ],
         "quoted": [
             (r'"[^"\n]*"?', String.Double),

@@ -65,6 +65,16 @@ def test_the_parts_of_the_language_are_coloured(lexer) -> None:
     assert kinds["LR"] in Keyword and kinds["left"] in Keyword
 
 
+def test_link_targets_keep_their_fragment(lexer) -> None:
+    kinds = _kinds(lexer, "link [enc]: https://example.org/a#frag   # a comment\n"
+                          "link loss: :doc:`gallery`\n")
+    assert kinds["link"] in Keyword
+    assert kinds["enc"] in Name.Class
+    assert kinds["https://example.org/a#frag"] in String
+    assert kinds["# a comment"] in Comment
+    assert kinds[":doc:`gallery`"] in String
+
+
 def test_a_comment_inside_brackets_is_not_a_comment(lexer) -> None:
     kinds = _kinds(lexer, "x -> [#1] -> y # end\n")
     assert kinds["#1"] in Name.Class
@@ -72,7 +82,7 @@ def test_a_comment_inside_brackets_is_not_a_comment(lexer) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("xf_^{}[]()*\"#:,~-/>.=@1 \nminwrt")),
+@given(st.text(alphabet=st.sampled_from(list("xf_^{}[]()*\"#:,~-/>.=@1 \nminwrtlk")),
                max_size=80))
 def test_any_text_lexes_without_error_and_loses_nothing(text: str) -> None:
     lexer = get_lexer_by_name("dagnote", stripnl=False, ensurenl=False)

@@ -57,7 +57,8 @@ def test_docs_show_every_gallery_figure(built_docs) -> None:
 def test_docs_highlight_every_dagnote_source(built_docs) -> None:
     """Every shown .dag source is highlighted by dagnote's Pygments lexer (no plain text,
     and no "lexer name 'dagnote' is not known" warning in the strict build)."""
-    for page, count in (("gallery.html", 9), ("setups.html", 6), ("intro.html", 1)):
+    for page, count in (("gallery.html", 9), ("setups.html", 6), ("intro.html", 1),
+                        ("syntax.html", 1)):
         html = built_docs.read(page)
         assert html.count('<div class="highlight-dagnote notranslate">') >= count, page
         assert '<span class="k">min</span>' in html, page
