@@ -82,6 +82,7 @@ class DagnoteDirective(SphinxDirective):
         quoted = not self.arguments or is_diagram_file(self.arguments[0])
         for diag in checked.diagnostics:
             path, line, column = locate(diag.line, diag.column)  # of the file, as written
+            diag = diag.relocated(lambda at, col: locate(at, col)[1:])  # its message too
             logger.warning("%s%s", diag.message, used_in, type="dagnote", subtype=diag.code,
                            location=f"{path}:{line}")
             if diag.is_error or strict:

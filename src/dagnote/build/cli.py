@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -18,6 +17,8 @@ from ..documents.includes import (
     resolve_include,
 )
 from ..language.diagnostics import Diagnostic
+from ..language.positions import split_lines
+from .excerpt import excerpt
 from .atomic import write_atomic
 from .cache import Cache
 from .options import DIRECTIONS, FORMATS, MAX_TIMEOUT, RenderOptions, valid_timeout
@@ -87,9 +88,15 @@ def _timeout(value: float) -> float:
 
 
 def _echo(path: str, diag: Diagnostic, block: Block) -> None:
-    """A diagnostic at its line and column of the file (the block's indentation undone)."""
-    line, column = block.locate(diag.line, diag.column)
-    click.echo(replace(diag, line=line, column=column).format(path), err=True)
+    """A diagnostic at its line and column of the file (the block's indentation undone),
+    then that line of the file with a caret under the column."""
+    located = diag.relocated(block.locate)
+    click.echo(located.format(path), err=True)
+    lines = block.lines or tuple(split_lines(block.source))
+    index = located.line - block.offset - 1
+    if 0 <= index < len(lines):
+        for text in excerpt(lines[index], located.line, located.column):
+            click.echo(text, err=True)
 
 
 @click.group()

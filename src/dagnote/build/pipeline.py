@@ -144,7 +144,8 @@ def _unpack(source: str, body: bytes) -> tuple[bytes, tuple[list[Diagnostic], Su
         meta: dict[str, Any] = json.loads(head[len(META):])
         if meta.get("source") != _source_hash(source):
             return output, None  # same drawing, different text (lines may differ)
-        diagnostics = [Diagnostic(**d) for d in meta["diagnostics"]]
+        diagnostics = [Diagnostic(**{**d, "related": tuple(map(tuple, d.get("related", ())))})
+                       for d in meta["diagnostics"]]
         s = meta["summary"]
         summary = Summary(tuple(s["data"]), tuple(s["trained"]), tuple(s["frozen"]),
                           tuple(ObjectiveSummary(o["name"], o["direction"],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .allow import apply_allows
+from .cascade import without_cascades
 from .checks import check as check_model
 from .checks import summarize
 from .diagnostics import Diagnostic
@@ -42,6 +44,7 @@ def compile_source(source: str) -> Compiled:
         diagnostics += drawn_problems(len(diagram.nodes), len(diagram.phases),
                                       _first_phase_past_limit(diagram))
     diagnostics += check_model(diagram)
+    diagnostics = apply_allows(diagram, without_cascades(diagram, diagnostics))
     if not diagram.nodes and not any(d.is_error for d in diagnostics):
         diagnostics.append(_empty(program))
     return Compiled(diagram, sorted(diagnostics), summarize(diagram))
