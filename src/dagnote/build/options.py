@@ -39,6 +39,8 @@ class RenderOptions:
     default_direction: str | None = None
     timeout: float = 30.0  # per ELK graph; capped at MAX_TIMEOUT, ValueError if not > 0
     font_size: float = 15.0
+    # mark in the figure what the checks warn about (as the 'show problems' statement)
+    show_problems: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "timeout", valid_timeout(self.timeout))

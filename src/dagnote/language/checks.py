@@ -124,9 +124,10 @@ def updates(diagram: Diagram, obj: ObjectiveSpec, train: dict[str, list[Node]]) 
     return names
 
 
-def cutting_stopgrad(diagram: Diagram, nodes: list[Node]) -> tuple[Edge, str] | None:
-    """The first stop-gradient edge (and an objective beyond it) that data from ``nodes``
-    crosses on its way to an objective: why they are untrained, when that is why."""
+def cutting_stopgrads(diagram: Diagram, nodes: list[Node]) -> list[tuple[Edge, str]]:
+    """The stop-gradient edges (each with an objective beyond it) that data from ``nodes``
+    crosses on its way to an objective, in source order: why they are untrained, when
+    that is why."""
     keys = [n.key for n in nodes]
     before = set(keys) | _reach(diagram, keys, forward=True)
     objectives = {o.node for o in diagram.objectives}
@@ -136,10 +137,7 @@ def cutting_stopgrad(diagram: Diagram, nodes: list[Node]) -> tuple[Edge, str] | 
             beyond = ({e.head} | _reach(diagram, [e.head], True, FLOW_KINDS)) & objectives
             if beyond:
                 cuts.append((e.pos, e, diagram.nodes[min(beyond)].label))
-    if not cuts:
-        return None
-    _, edge, objective = min(cuts)
-    return edge, objective
+    return [(edge, objective) for _, edge, objective in sorted(cuts)]
 
 
 def unbraced_scripts(diagram: Diagram) -> list[Diagnostic]:
@@ -190,13 +188,19 @@ def check(diagram: Diagram) -> list[Diagnostic]:
         why = "no objective depends on it through a gradient-carrying path"
         fix = "connect it to an objective, or drop its '*' if it is frozen"
         related: tuple[tuple[int, int], ...] = ()
-        cut = cutting_stopgrad(diagram, nodes)
-        if cut is not None:
-            edge, objective = cut
-            why = (f"the stop-gradient '-/->' at {{0:col}} cuts its path to "
-                   f"'{literal(objective)}'")
-            fix = "make that arrow '->' if it should train it, or drop its '*' if it is frozen"
-            related = ((edge.pos.line, edge.pos.column),)
+        cuts = cutting_stopgrads(diagram, nodes)[:3]
+        if cuts:
+            objective = literal(cuts[0][1])
+            related = tuple((edge.pos.line, edge.pos.column) for edge, _ in cuts)
+            if len(cuts) == 1:
+                why = f"the stop-gradient '-/->' at {{0:col}} cuts its path to '{objective}'"
+                fix = ("make that arrow '->' if it should train it, or drop its '*' if it "
+                       "is frozen")
+            else:
+                at = " and ".join(f"{{{i}:col}}" for i in range(len(cuts)))
+                why = f"the stop-gradients '-/->' at {at} cut its paths to '{objective}'"
+                fix = ("make one of them '->' if it should train it, or drop its '*' if it "
+                       "is frozen")
         out.append(Diagnostic.at(first.pos.line, first.pos.column, "warning", "untrained",
                                  f"trainable {what} '{literal(display(diagram, name))}' is "
                                  f"never updated: {why}; {fix}", related, name))
