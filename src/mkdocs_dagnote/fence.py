@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 from dagnote.documents.widths import width_problem
 
-KNOWN_KEYS = ("caption", "alt", "id", "class", "width", "summary", "file")
+KNOWN_KEYS = ("caption", "alt", "id", "class", "width", "summary", "file", "show-problems")
 
 _ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_:.-]*$")
 _CLASS_RE = re.compile(r"^-?[A-Za-z_][A-Za-z0-9_-]*$")
 _WIDTH_RE = re.compile(r"^\d+(?:\.\d+)?(?:px|em|rem|%|ch|vw|pt|cm|mm|in)?$")
-_TRUE = {"", "true", "yes", "on", "1", "summary"}
+_TRUE = {"", "true", "yes", "on", "1", "summary", "show-problems"}
 _FALSE = {"false", "no", "off", "0"}
 
 
@@ -36,6 +36,7 @@ class FenceOptions:
     width: str | None = None
     summary: bool | None = None  # None: the site default
     file: str | None = None
+    show_problems: bool = False  # True: as the diagram's 'show problems' statement
 
 
 def parse_header(header: str) -> tuple[dict[str, str], list[str], str | None]:
@@ -68,13 +69,13 @@ def parse_header(header: str) -> tuple[dict[str, str], list[str], str | None]:
     return values, classes, ident
 
 
-def _flag(value: str) -> bool:
+def _flag(value: str, key: str = "summary") -> bool:
     low = value.strip().lower()
     if low in _TRUE:
         return True
     if low in _FALSE:
         return False
-    raise FenceError(f"summary must be true or false, not {value!r}")
+    raise FenceError(f"{key} must be true or false, not {value!r}")
 
 
 def validate(
@@ -116,4 +117,6 @@ def validate(
         width=width,
         summary=summary,
         file=file.strip() if file else None,
+        show_problems=_flag(values["show-problems"], "show-problems")
+        if "show-problems" in values else False,
     )

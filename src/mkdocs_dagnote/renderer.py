@@ -251,6 +251,8 @@ class SiteRenderer:
             quoted = is_diagram_file(path)
         else:
             quoted = True
+        if opts.show_problems:  # as if the diagram said so: its lines stay put
+            source = dagnote.with_problems_shown(source)
         source = normalized(source)
         result = self.rendered(source)
         messages, shown = [], []

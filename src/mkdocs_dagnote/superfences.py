@@ -101,4 +101,6 @@ def _as_values(opts: Any) -> dict[str, str]:
         values["class"] = " ".join(opts.classes)
     if opts.summary is not None:
         values["summary"] = "true" if opts.summary else "false"
+    if opts.show_problems:
+        values["show-problems"] = "true"
     return values

@@ -67,6 +67,7 @@ class DagnoteDirective(SphinxDirective):
         "no-summary": directives.flag,
         "direction": _direction,
         "html-format": _html_format,
+        "show-problems": directives.flag,
     }
 
     def run(self) -> list[nodes.Node]:
@@ -74,6 +75,8 @@ class DagnoteDirective(SphinxDirective):
         if loaded is None:
             return []
         source, locate = loaded
+        if "show-problems" in self.options:  # as if the diagram said so: lines stay put
+            source = core.with_problems_shown(source)
         checked = core.check(source)
         strict = bool(self.config.dagnote_strict)
         broken = []

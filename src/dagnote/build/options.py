@@ -50,3 +50,12 @@ class RenderOptions:
         data = asdict(self)
         data.pop("timeout")
         return data
+
+
+def with_problems_shown(source: str) -> str:
+    """``source`` with a last line ``show problems``: how a host's per-diagram option
+    (a directive option, a fence attribute) asks for the marks. Appended after the last
+    line, so no problem of the diagram moves."""
+    if source and not source.endswith(("\n", "\r")):
+        source += "\n"
+    return source + "show problems\n"
