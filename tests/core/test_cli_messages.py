@@ -3,10 +3,13 @@ with --warnings-as-errors, 'allow', and the lint marks of render --show-problems
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).parents[2]
@@ -87,3 +90,26 @@ def test_the_pre_commit_hook_runs_dagnote_check() -> None:
     assert hook["id"] == "dagnote-check" and hook["language"] == "python"
     assert hook["entry"].split()[:2] == ["dagnote", "check"]
     assert "dag" in hook["files"] and "rst" in hook["files"] and "md" in hook["files"]
+
+
+@pytest.mark.skipif(shutil.which("pre-commit") is None and
+                    not (Path(sys.executable).parent / "pre-commit").exists(),
+                    reason="pre-commit is not installed (pip install pre-commit)")
+def test_pre_commit_try_repo_runs_the_hook_on_a_repository(tmp_path: Path) -> None:
+    """The hook for real: pre-commit installs this repository (its last commit) in a
+    fresh environment and runs it on the files of another repository."""
+    tool = shutil.which("pre-commit") or str(Path(sys.executable).parent / "pre-commit")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "warn.dag").write_text(WARNS)
+    (repo / "bad.dag").write_text("x ~ X\nx -> [f* -> y\n")
+    (repo / "notes.txt").write_text("x -> [f* -> y\n")  # not a diagram file: not checked
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    subprocess.run(["git", "add", "."], cwd=repo, check=True)
+    proc = subprocess.run([tool, "try-repo", str(ROOT), "dagnote-check", "--all-files"],
+                          cwd=repo, capture_output=True, text=True, check=False,
+                          env={**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "home")})
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "bad.dag:2:6: error: '[' is never closed" in proc.stdout
+    assert "warn.dag:3:6: warning: trainable module 'h'" in proc.stdout
+    assert "notes.txt" not in proc.stdout
