@@ -60,10 +60,13 @@ def test_the_render_option_marks_the_same_and_is_part_of_the_cache_key() -> None
                                                    ENGINE, DRAWING_VERSION)
 
 
-def test_an_allowed_warning_is_not_marked() -> None:
-    root = drawn(TWO_PROBLEMS + "show problems\nallow untrained: [head]\n")
-    legend = [t for t in texts(root) if "never" in t or "nothing" in t]
-    assert legend == ["objective 'l2' trains nothing"]
+def test_an_allowed_warning_is_not_reported_but_still_marked() -> None:
+    """A teaching figure shows a mistake on purpose, in a build that fails on warnings."""
+    source = TWO_PROBLEMS + "show problems\nallow untrained: [head]\n"
+    assert [d.code for d in dagnote.check(source).diagnostics] == ["objective-trains-nothing"]
+    legend = [t for t in texts(drawn(source)) if "never" in t or "nothing" in t]
+    assert legend == ["trainable module 'head' is never updated",
+                      "objective 'l2' trains nothing"]
 
 
 def test_a_labelled_stop_gradient_still_says_stop_grad() -> None:

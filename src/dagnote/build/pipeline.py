@@ -435,7 +435,9 @@ def _prepare(source: str, options: RenderOptions) -> tuple[_Drawing, list[dict[s
         d = compiled.diagram
         direction = options.direction or d.direction or options.default_direction or "TB"
         shown = options.show_problems or d.show_problems
-        problems = find_problems(d, compiled.diagnostics) if shown else Problems()
+        # a deliberate (allowed) mistake is still marked: the figure is there to show it
+        problems = (find_problems(d, sorted(compiled.diagnostics + compiled.allowed))
+                    if shown else Problems())
         scenes = build_scenes(d, options.font_size, direction, problems)
         graphs = [to_elk(scene) for scene in scenes]
         cost = max(layout_cost(graph) for graph in graphs)

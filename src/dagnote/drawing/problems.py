@@ -2,7 +2,8 @@
 
 A teaching figure may show a mistake on purpose: every element a path check warns about
 gets a dashed outline and a numbered badge, and a legend under the figure says what each
-number means. Warnings a diagram allows (``allow untrained: [head]``) are not marked.
+number means. Warnings a diagram allows (``allow untrained: [head]``) are marked too: they
+are not reported, as deliberate, and a teaching figure shows them on purpose.
 """
 
 from __future__ import annotations

@@ -22,10 +22,13 @@ WARNINGS: dict[str, str] = {
 }
 
 
-def apply_allows(diagram: Diagram, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+def apply_allows(diagram: Diagram, diagnostics: list[Diagnostic]
+                 ) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """``diagnostics`` without the warnings the diagram allows, plus an error for each
-    ``allow`` that names no check dagnote has (or a check that reports errors)."""
+    ``allow`` that names no check dagnote has (or a check that reports errors); and the
+    allowed warnings (deliberate: not reported, but marked when problems are shown)."""
     kept: list[Diagnostic] = []
+    allowed: list[Diagnostic] = []
     rules: list[tuple[str, frozenset[str] | None]] = []
     problems: list[Diagnostic] = []
     errors = {d.code for d in diagnostics if d.is_error}
@@ -43,9 +46,10 @@ def apply_allows(diagram: Diagram, diagnostics: list[Diagnostic]) -> list[Diagno
     for d in diagnostics:
         if not d.is_error and any(code == d.code and (subjects is None or d.subject in subjects)
                                   for code, subjects in rules):
+            allowed.append(d)
             continue
         kept.append(d)
-    return kept + problems
+    return kept + problems, allowed
 
 
 #: the codes of errors (they cannot be allowed; named so the message says why)
@@ -53,5 +57,5 @@ ERROR_CODES = frozenset({
     "syntax", "unknown-statement", "reversed-arrow", "kind", "sample", "sample-source",
     "module-as-value", "dataset-as-value", "kind-conflict", "unknown-name", "wrt-kind",
     "objective-kind", "objective-direction", "cycle", "direction", "too-large", "empty",
-    "character", "allow", "show",
+    "character", "allow", "show", "link", "link-twice",
 })
