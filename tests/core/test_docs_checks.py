@@ -86,3 +86,11 @@ def test_every_code_has_a_bad_and_a_fixed_example(code: str) -> None:
         return
     assert code in [d.code for d in dagnote.check(bad).diagnostics], (code, bad)
     assert code not in [d.code for d in dagnote.check(fixed).diagnostics], (code, fixed)
+
+
+def test_allow_knows_every_code_as_a_warning_or_an_error() -> None:
+    """'allow' suggests among the warnings and refuses errors by name: it must know all."""
+    from dagnote.language.allow import ERROR_CODES, WARNINGS
+
+    assert set(WARNINGS) | ERROR_CODES == emitted_codes()
+    assert not set(WARNINGS) & ERROR_CODES
