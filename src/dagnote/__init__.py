@@ -21,6 +21,7 @@ _EXPORTS = {
     "EngineError": "language.diagnostics",
     "engine_runs": "build.pipeline",
     "RenderOptions": "build.options",
+    "with_problems_shown": "build.options",
     "for_page": "documents.page",
     "has_links": "documents.links",
     "rebase": "documents.links",
@@ -44,7 +45,7 @@ _EXPORTS = {
 if TYPE_CHECKING:
     from .build.atomic import write_atomic
     from .build.cache import Cache
-    from .build.options import RenderOptions
+    from .build.options import RenderOptions, with_problems_shown
     from .build.pipeline import (
         RenderJob,
         check,
@@ -111,5 +112,6 @@ __all__ = [
     "warm_up",
     "with_links",
     "write_atomic",
+    "with_problems_shown",
     "xref_targets",
 ]

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from dagnote.documents.widths import width_problem
 
 KNOWN_KEYS = ("caption", "alt", "id", "class", "width", "summary", "file", "render",
-              "show_source")
+              "show_source", "show-problems")
 
 _ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_:.-]*$")
 _CLASS_RE = re.compile(r"^-?[A-Za-z_][A-Za-z0-9_-]*$")
 _WIDTH_RE = re.compile(r"^\d+(?:\.\d+)?(?:px|em|rem|%|ch|vw|pt|cm|mm|in)?$")
-_TRUE = {"", "true", "yes", "on", "1"}
+_TRUE = {"", "true", "yes", "on", "1", "summary", "show_source", "show-problems"}
 _FALSE = {"false", "no", "off", "0"}
 
 
@@ -39,6 +39,7 @@ class FenceOptions:
     file: str | None = None
     render: bool = True  # False: show the source, highlighted, instead of a figure
     show_source: bool | None = None  # the source under the figure; None: the site default
+    show_problems: bool = False  # True: as the diagram's 'show problems' statement
 
 
 def parse_header(header: str) -> tuple[dict[str, str], list[str], str | None]:
@@ -122,6 +123,8 @@ def validate(
         file=file.strip() if file else None,
         render=_flag("render", values["render"]) if "render" in values else True,
         show_source=show_source,
+        show_problems=_flag("show-problems", values["show-problems"])
+        if "show-problems" in values else False,
     )
 
 

@@ -49,6 +49,7 @@ class DagnotePluginConfig(base.Config):
     output = c.Choice(("inline", "file"), default="inline")
     summary = c.Type(bool, default=False)
     show_source = c.Type(bool, default=False)
+    show_problems = c.Type(bool, default=False)
     direction = c.Optional(c.Choice(DIRECTIONS))
     font_size = c.Type((int, float), default=RenderOptions().font_size)
     timeout = Timeout()
@@ -130,6 +131,7 @@ class DagnotePlugin(BasePlugin[DagnotePluginConfig]):
                 direction=self.config.direction,
                 font_size=float(self.config.font_size),
                 timeout=float(self.config.timeout),
+                show_problems=self.config.show_problems,
             ),
         )
         self.renderer = SiteRenderer(settings)

@@ -11,7 +11,7 @@ import logging
 import os
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -257,6 +257,8 @@ class SiteRenderer:
                 return self._fail([f"{where}: error: render=\"false\" shows only .dag "
                                    f"files, not {opts.file!r}"], None)
             return source_html(source)
+        if opts.show_problems:  # as if the diagram said so: its lines stay put
+            source = dagnote.with_problems_shown(source)
         source = normalized(source)
         result = self.rendered(source)
         messages, shown = [], []
@@ -266,9 +268,9 @@ class SiteRenderer:
                 text = (f"{diag_path}: dagnote fence line {d.line}:{d.column}: "
                         f"{d.severity}: {d.message} [{d.code}]")
             else:  # the line and column of the file: indentation and tab expansion undone
-                at, column = host_position(block_lines, host_lines, offset + 1, d.line,
-                                           d.column, TAB_LENGTH)
-                d = replace(d, line=at, column=column)
+                first = offset + 1
+                d = d.relocated(lambda at, col, first=first: host_position(
+                    block_lines, host_lines, first, at, col, TAB_LENGTH))
                 text = d.format(diag_path)
             messages.append(text + suffix)
             shown.append(text + suffix if quoted else withheld(

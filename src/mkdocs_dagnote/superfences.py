@@ -104,4 +104,6 @@ def _as_values(opts: Any) -> dict[str, str]:
             values[key] = "true" if getattr(opts, key) else "false"
     if not opts.render:
         values["render"] = "false"
+    if opts.show_problems:
+        values["show-problems"] = "true"
     return values

@@ -80,7 +80,8 @@ def options(builder: Builder, fmt: str, direction: str | None) -> core.RenderOpt
     return core.RenderOptions(format=fmt,  # type: ignore[arg-type]
                               direction=direction, timeout=float(config.dagnote_timeout),
                               default_direction=config.dagnote_direction,
-                              font_size=float(config.dagnote_font_size))
+                              font_size=float(config.dagnote_font_size),
+                              show_problems=bool(config.dagnote_show_problems))
 
 
 Key = tuple[str, "str | None", str]

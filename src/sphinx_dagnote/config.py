@@ -59,6 +59,12 @@ SETTINGS: tuple[Setting, ...] = (
         "option per block).",
     ),
     Setting(
+        "dagnote_show_problems", False, "html", frozenset({bool}),
+        "Mark in every figure what the checks warn about (an untrained module, an "
+        "objective that trains nothing), explained under it (the :show-problems: option "
+        "per block, the 'show problems' statement per diagram).",
+    ),
+    Setting(
         "dagnote_font_size", RenderOptions().font_size, "html", frozenset({float, int}),
         "Label font size in points.",
     ),

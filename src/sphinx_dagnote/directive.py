@@ -69,6 +69,7 @@ class DagnoteDirective(SphinxDirective):
         "no-show-source": directives.flag,
         "direction": _direction,
         "html-format": _html_format,
+        "show-problems": directives.flag,
     }
 
     def run(self) -> list[nodes.Node]:
@@ -76,6 +77,8 @@ class DagnoteDirective(SphinxDirective):
         if loaded is None:
             return []
         source, locate = loaded
+        if "show-problems" in self.options:  # as if the diagram said so: lines stay put
+            source = core.with_problems_shown(source)
         checked = core.check(source)
         strict = bool(self.config.dagnote_strict)
         broken = []
@@ -84,6 +87,7 @@ class DagnoteDirective(SphinxDirective):
         quoted = not self.arguments or is_diagram_file(self.arguments[0])
         for diag in checked.diagnostics:
             path, line, column = locate(diag.line, diag.column)  # of the file, as written
+            diag = diag.relocated(lambda at, col: locate(at, col)[1:])  # its message too
             logger.warning("%s%s", diag.message, used_in, type="dagnote", subtype=diag.code,
                            location=f"{path}:{line}")
             if diag.is_error or strict:

@@ -14,6 +14,11 @@ def dagnote(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
                           text=True, cwd=cwd, check=False)
 
 
+def messages(stderr: str) -> list[str]:
+    """The diagnostics' own lines, without the source excerpts printed under them."""
+    return [line for line in stderr.strip().splitlines() if not line.startswith(" ")]
+
+
 def test_check_reports_each_problem_located_and_exits_1(tmp_path: Path) -> None:
     bad = tmp_path / "bad.dag"
     bad.write_text(
@@ -29,12 +34,12 @@ def test_check_reports_each_problem_located_and_exits_1(tmp_path: Path) -> None:
     )
     proc = dagnote("check", str(bad))
     assert proc.returncode == 1
-    assert proc.stderr.strip().splitlines() == [
+    assert messages(proc.stderr) == [
         f"{bad}:4:11: error: cycle in the graph: y -> g -> y2 -> h -> y; data flows one way, "
         "so remove or reverse one of these arrows (a weight update between modules is "
         "written '..>') [cycle]",
         f"{bad}:5:1: error: unknown statement: expected '->', '~' or a keyword "
-        "(given, seq, min, max, phase, note, direction, link) [unknown-statement]",
+        "(given, seq, min, max, phase, note, direction, link, allow, show) [unknown-statement]",
         f"{bad}:6:6: warning: trainable module 'k' is never updated: no objective depends "
         "on it through a gradient-carrying path; connect it to an objective, or drop its '*' "
         "if it is frozen [untrained]",
@@ -126,7 +131,7 @@ def test_check_reports_every_unreadable_file_and_goes_on(tmp_path: Path) -> None
     proc = dagnote("check", *names, cwd=tmp_path)
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr, proc.stderr
-    lines = proc.stderr.splitlines()
+    lines = messages(proc.stderr)
     assert [line.split(":")[0] for line in lines] == names[:4], proc.stderr  # each, in order
     assert "missing.dag: error: " in lines[0] and "no such file" in lines[0]
     assert "latin1.dag: error: " in lines[1] and "UTF-8" in lines[1]

@@ -10,16 +10,20 @@ import json
 import random
 
 from dagnote.drawing.elk_graph import to_elk
+from dagnote.drawing.problems import find_problems
 from dagnote.drawing.scene import build_scenes
 from dagnote.language.compile import compile_source
 
 PIECES = ["x", "y", "z'", "*w", "[f*]", "[g]", "[f@2]", "[f@0]", "[*]", "(ce)", "(+)", "->",
           "-/->", "..>", ",", "~", ":", "X", "N(0, 1)", "(X, Y)", "min", "max", "given", "seq",
           "note", "phase", "(a):", "direction", "LR", "wrt", "from", "left", "right", '"a b"',
-          '""', "*", "[", "]", "(", ")", "{", "}", "x_{t}", "σ^2", "=", "@", "#c", "of"]
+          '""', "*", "[", "]", "(", ")", "{", "}", "x_{t}", "σ^2", "=", "@", "#c", "of",
+          "allow", "untrained", "script-braces", "show", "problems", "<-", "<-/-", "<..",
+          "Q_target", "minimize"]
 # statement beginnings, so that the pieces after them reach every statement's parser
 HEADS = ["", "x ->", "x, y ->", "x ~", "min loss", "max d", "min loss wrt", "given", "seq",
-         "note x:", "phase (a): min loss", "direction"]
+         "note x:", "phase (a): min loss", "direction", "allow untrained", "allow untrained:",
+         "show problems", "show", "y <-", "maximise"]
 
 
 def test_random_programs_give_diagnostics_never_exceptions() -> None:
@@ -33,7 +37,8 @@ def test_random_programs_give_diagnostics_never_exceptions() -> None:
             assert d.line >= 1 and d.column >= 1, (source, d)
         if not compiled.has_errors:  # what the checker accepts becomes ELK graphs
             d = compiled.diagram
-            scenes = build_scenes(d, 15.0, d.direction or "TB")
+            problems = find_problems(d, compiled.diagnostics + compiled.allowed)
+            scenes = build_scenes(d, 15.0, d.direction or "TB", problems)
             assert scenes, source
             for scene in scenes:
                 graph = to_elk(scene)

@@ -33,6 +33,8 @@ PIECES = [
     " -> ", " -/-> ", " ..> ", ", ", " ~ ", ": ", "*", "min ", "max ", "given ", "seq ",
     "note ", "phase (a): ", "direction LR", " wrt ", " from left", " = x[1:]", "\n", "\n",
     "#", "[", "]", "(", ")", "{", "}", '"', "\t", " ", "@0", "\r\n", "<script>", "&amp;",
+    "allow untrained", "allow untrained: [f]", "allow ", "show problems", "show ", " <- ",
+    " <-/- ", " <.. ", "Q_target", "minimize ",
 ]
 statements = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
 anything = st.text(max_size=300)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -18,8 +17,10 @@ from ..documents.includes import (
     resolve_include,
 )
 from ..language.diagnostics import Diagnostic
+from ..language.positions import split_lines
 from .atomic import write_atomic
 from .cache import Cache
+from .excerpt import excerpt
 from .options import DIRECTIONS, FORMATS, MAX_TIMEOUT, RenderOptions, valid_timeout
 from .pipeline import check as check_source
 from .pipeline import render_many
@@ -87,9 +88,15 @@ def _timeout(value: float) -> float:
 
 
 def _echo(path: str, diag: Diagnostic, block: Block) -> None:
-    """A diagnostic at its line and column of the file (the block's indentation undone)."""
-    line, column = block.locate(diag.line, diag.column)
-    click.echo(replace(diag, line=line, column=column).format(path), err=True)
+    """A diagnostic at its line and column of the file (the block's indentation undone),
+    then that line of the file with a caret under the column."""
+    located = diag.relocated(block.locate)
+    click.echo(located.format(path), err=True)
+    lines = block.lines or tuple(split_lines(block.source))
+    index = located.line - block.offset - 1
+    if 0 <= index < len(lines):
+        for text in excerpt(lines[index], located.line, located.column):
+            click.echo(text, err=True)
 
 
 @click.group()
@@ -108,15 +115,18 @@ _ROOT = click.option("--root", type=click.Path(file_okay=False, exists=True), de
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @_ROOT
-def check(files: tuple[str, ...], root: str | None) -> None:
-    """Report errors and warnings as path:line:col; exit status 1 if any error or any
-    file that cannot be read."""
+@click.option("--warnings-as-errors", "-W", "strict", is_flag=True,
+              help="Exit with status 1 on warnings too (to gate CI or a commit on them).")
+def check(files: tuple[str, ...], root: str | None, strict: bool) -> None:
+    """Report errors and warnings as path:line:col with the line and a caret; exit status
+    1 if any error (or, with --warnings-as-errors, any warning) or any file that cannot be
+    read."""
     blocks, errors = _blocks(files, root)
     for path, _, block in blocks:
         result = check_source(block.source)
         for diag in result.diagnostics:
             _echo(path, diag, block)
-        errors += len(result.errors)
+        errors += len(result.diagnostics if strict else result.errors)
     sys.exit(1 if errors else 0)
 
 
@@ -134,12 +144,15 @@ def check(files: tuple[str, ...], root: str | None) -> None:
               callback=lambda ctx, param, value: _timeout(value),
               help=f"Seconds one layout may take; inf, or more than {MAX_TIMEOUT:g}, "
                    f"means {MAX_TIMEOUT:g}.")
+@click.option("--show-problems", is_flag=True,
+              help="Mark what the checks warn about in the figures (as 'show problems').")
 @_ROOT
 def render(files: tuple[str, ...], outdir: str, fmt: str, direction: str | None,
-           cache_dir: str | None, timeout: float, root: str | None) -> None:
+           cache_dir: str | None, timeout: float, show_problems: bool,
+           root: str | None) -> None:
     """Render every diagram in FILES into OUTDIR (NAME.svg, or NAME-2.svg for later blocks)."""
     options = RenderOptions(format=fmt, direction=direction,  # type: ignore[arg-type]
-                            timeout=timeout)
+                            timeout=timeout, show_problems=show_problems)
     blocks, failed = _blocks(files, root)
     out = Path(outdir)
     try:

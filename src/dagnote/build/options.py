@@ -39,6 +39,8 @@ class RenderOptions:
     default_direction: str | None = None
     timeout: float = 30.0  # per ELK graph; capped at MAX_TIMEOUT, ValueError if not > 0
     font_size: float = 15.0
+    # mark in the figure what the checks warn about (as the 'show problems' statement)
+    show_problems: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "timeout", valid_timeout(self.timeout))
@@ -48,3 +50,12 @@ class RenderOptions:
         data = asdict(self)
         data.pop("timeout")
         return data
+
+
+def with_problems_shown(source: str) -> str:
+    """``source`` with a last line ``show problems``: how a host's per-diagram option
+    (a directive option, a fence attribute) asks for the marks. Appended after the last
+    line, so no problem of the diagram moves."""
+    if source and not source.endswith(("\n", "\r")):
+        source += "\n"
+    return source + "show problems\n"

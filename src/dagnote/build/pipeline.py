@@ -36,6 +36,7 @@ from .result import Checked, ObjectiveSummary, Rendered, Summary
 if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
 
+    from ..drawing.problems import Problems
     from ..drawing.scene import Scene
     from ..language.compile import Compiled
 
@@ -43,7 +44,7 @@ BATCH_SIZE = 25  # at most this many diagrams per request to a layout worker
 MIN_BATCH = 8  # a few diagrams always share one request
 ENGINE = "elk"
 # part of every cache key: a new ELK bundle or a change to the drawing code redraws all
-DRAWING_VERSION = "elkjs-0.12.1/drawing-1"
+DRAWING_VERSION = "elkjs-0.12.1/drawing-2"
 MEMO_SIZE = 256  # compiled diagrams kept between check() and render_many()
 META = b"dagnote-meta-1 "  # cache entry body: META + JSON + b"\n" + image
 # a cache entry saying the layout did not finish within TIMEOUT seconds (then the number):
@@ -144,7 +145,8 @@ def _unpack(source: str, body: bytes) -> tuple[bytes, tuple[list[Diagnostic], Su
         meta: dict[str, Any] = json.loads(head[len(META):])
         if meta.get("source") != _source_hash(source):
             return output, None  # same drawing, different text (lines may differ)
-        diagnostics = [Diagnostic(**d) for d in meta["diagnostics"]]
+        diagnostics = [Diagnostic(**{**d, "related": tuple(map(tuple, d.get("related", ())))})
+                       for d in meta["diagnostics"]]
         s = meta["summary"]
         summary = Summary(tuple(s["data"]), tuple(s["trained"]), tuple(s["frozen"]),
                           tuple(ObjectiveSummary(o["name"], o["direction"],
@@ -181,6 +183,7 @@ class _Drawing:
     title: str
     desc: str
     scenes: list[Scene]  # one per panel; each is one ELK graph
+    problems: Problems  # marked in the figure, explained under it (show problems)
 
 
 @dataclass
@@ -424,13 +427,18 @@ class RenderJob:
 def _prepare(source: str, options: RenderOptions) -> tuple[_Drawing, list[dict[str, Any]]] | str:
     """A diagram's scenes and ELK graphs, or why it cannot be laid out."""
     from ..drawing.elk_graph import layout_cost, to_elk
+    from ..drawing.problems import Problems, find_problems
     from ..drawing.scene import build_scenes
 
     try:
         compiled = _compiled(source)
         d = compiled.diagram
         direction = options.direction or d.direction or options.default_direction or "TB"
-        scenes = build_scenes(d, options.font_size, direction)
+        shown = options.show_problems or d.show_problems
+        # a deliberate (allowed) mistake is still marked: the figure is there to show it
+        problems = (find_problems(d, sorted(compiled.diagnostics + compiled.allowed))
+                    if shown else Problems())
+        scenes = build_scenes(d, options.font_size, direction, problems)
         graphs = [to_elk(scene) for scene in scenes]
         cost = max(layout_cost(graph) for graph in graphs)
     except Exception as exc:  # noqa: BLE001 - one diagram must not stop the build
@@ -439,7 +447,11 @@ def _prepare(source: str, options: RenderOptions) -> tuple[_Drawing, list[dict[s
         return (f"too large to lay out: its connections cross {cost} layers in all (the "
                 f"limit is {MAX_LAYOUT_COST}; layout time grows faster than that count): "
                 "split it into smaller diagrams, or join fewer elements with each other")
-    return _Drawing(_title(compiled), compiled.summary.text(), scenes), graphs
+    desc = compiled.summary.text()
+    if problems:
+        desc += " Problems: " + "; ".join(f"({n}) {line}"
+                                          for n, line in enumerate(problems.lines, 1)) + "."
+    return _Drawing(_title(compiled), desc, scenes, problems), graphs
 
 
 class _Budget:
@@ -535,10 +547,12 @@ def _finish(drawing: _Drawing, key: str, laid_out: list[dict[str, Any] | str],
         return failed
     from ..drawing.convert import convert
     from ..drawing.place import assemble
+    from ..drawing.problems import add_legend
     from ..drawing.svg_writer import write_svg
 
     try:
         figure = assemble(drawing.scenes, laid_out)  # type: ignore[arg-type]
+        add_legend(figure, drawing.problems, options.font_size)
         svg = write_svg(figure, f"dagnote-{key[:12]}", drawing.title, drawing.desc)
         if options.format != "svg":
             root_id = f"dagnote-{key[:12]}"

@@ -55,6 +55,8 @@ ShapeKind = Literal[
     "sample",    # the sampling mark (a '~' turned 90 degrees in TB/BT: '≀'), in its box
     "min",       # '▽' in its box
     "max",       # '△' in its box
+    "problem",   # a dashed outline around an element a check warns about (show problems)
+    "badge",     # the circle of a problem's number
 ]
 
 

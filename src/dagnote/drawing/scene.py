@@ -16,6 +16,7 @@ from ..language.checks import trainables
 from ..language.links import Target
 from ..language.model import Diagram, Edge, Node, ObjectiveSpec
 from .figure import Run, Shape, Text
+from .problems import Problems, badge, outline
 from .text import extent, place, plain, prior_runs, runs
 
 Side = Literal["NORTH", "SOUTH", "WEST", "EAST"]
@@ -120,8 +121,9 @@ class Scene:
 
 class _Builder:
     def __init__(self, diagram: Diagram, objectives: list[ObjectiveSpec], direction: str,
-                 size: float) -> None:
+                 size: float, problems: Problems | None = None) -> None:
         self.d = diagram
+        self.problems = problems or Problems()
         self.size = size
         self.sides = SIDES[direction]
         self.scene = Scene(direction, size)
@@ -340,8 +342,20 @@ class _Builder:
         for key, node in d.nodes.items():
             if key in self.scene.nodes:
                 self.note(node, self.scene.nodes[key])
+        for key, number in self.problems.numbers.items():
+            self.mark_problem(self.scene.nodes.get(where[key]), number)
         self.shared_links()
         return self.scene
+
+    def mark_problem(self, sn: SceneNode | None, number: int) -> None:
+        """A dashed outline around the element and its numbered badge beside it."""
+        if sn is None or "dn-problem" in sn.css:
+            return
+        sn.css += " dn-problem"
+        sn.shapes.append(outline(sn.width, sn.height, self.size))
+        shape, diameter, text = badge(number, self.size)
+        sn.marks.append(Mark("right" if self.vertical else "above", diameter, diameter,
+                             shape=shape, text=text, top=self.vertical))
 
     def port(self, key: str, name: str, side: Side) -> str:
         node = self.scene.nodes[key]
@@ -369,8 +383,9 @@ class _Builder:
             target, straight = self.port(head, e.side, sides[e.side]), False
         else:
             target = self.port(head, f"in{e.order}", sides["in"])
-        label = runs(e.label or "stop-grad") if e.kind == "stopgrad" else (
-            runs(e.label) if e.label else None)
+        label = runs(e.label) if e.label else None
+        if e.kind == "stopgrad":  # its own label never hides that gradients stop here
+            label = runs("stop-grad") + ((Run(": "), *label) if label else ())
         self.scene.edges.append(SceneEdge(eid, e.kind, tail, head, source, target, arrow,
                                           label, self.size * 0.75, straight,
                                           e.kind == "stopgrad"))
@@ -414,15 +429,17 @@ def _strip(blank: str, x: float, y: float, width: float, height: float,
     return cells
 
 
-def build_scenes(diagram: Diagram, size: float, direction: str) -> list[Scene]:
-    """One scene per panel: a diagram with phases gets one per phase, in declared order."""
+def build_scenes(diagram: Diagram, size: float, direction: str,
+                 problems: Problems | None = None) -> list[Scene]:
+    """One scene per panel: a diagram with phases gets one per phase, in declared order;
+    ``problems`` are marked on their elements (show problems)."""
     phases = diagram.phases
     if not phases:
-        return [_Builder(diagram, diagram.objectives, direction, size).build()]
+        return [_Builder(diagram, diagram.objectives, direction, size, problems).build()]
     scenes = []
     for phase in phases:
         objectives = [o for o in diagram.objectives if o.phase in (phase, None)]
-        scene = _Builder(diagram, objectives, direction, size).build()
+        scene = _Builder(diagram, objectives, direction, size, problems).build()
         scene.caption = runs(phase, quoted=True)
         scenes.append(scene)
     return scenes

@@ -245,6 +245,13 @@ def _draw_shape(parent: etree._Element, shape: Shape) -> None:
         width = min(3.0, max(1.3, 0.11 * w))
         _sub(parent, "path", {"class": f"dn-{kind}", "d": _triangle(shape, width, kind == "min"),
                               "fill": "none", "stroke": "black", "stroke-width": fmt(width)})
+    elif kind == "problem":
+        _sub(parent, "rect", {**box, "class": "dn-problem", "fill": "none", "stroke": "black",
+                              "stroke-width": "1.2", "stroke-dasharray": "4 3"})
+    elif kind == "badge":
+        _sub(parent, "circle", {"class": "dn-badge", "cx": fmt(x + w / 2), "cy": fmt(y + h / 2),
+                                "r": fmt(min(w, h) / 2), "fill": "white", "stroke": "black",
+                                "stroke-width": "1.2"})
     else:  # pragma: no cover - the contract's kinds are all handled above
         raise ValueError(f"unknown shape kind {kind!r}")
 

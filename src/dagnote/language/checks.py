@@ -6,10 +6,11 @@ no gradient back, and a weight-copy edge carries neither.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
-from .diagnostics import Diagnostic
-from .model import Diagram, Node, ObjectiveSpec
+from .diagnostics import Diagnostic, literal
+from .model import Diagram, Edge, Node, ObjectiveSpec
 from .summary import ObjectiveSummary, Summary
 from .syntax import Pos
 
@@ -17,8 +18,12 @@ FLOW_KINDS = ("data", "stopgrad", "sample")
 GRADIENT_KINDS = ("data", "sample")
 
 
-def _warn(pos: Pos, code: str, message: str) -> Diagnostic:
-    return Diagnostic(pos.line, pos.column, "warning", code, message)
+# a sub/superscript of one character that runs on into letters: Q_target, x_ij, x_10
+_UNBRACED = re.compile(r"([_^])([^\s{}_^])([^\W_]+)")
+
+
+def _warn(pos: Pos, code: str, message: str, subject: str = "") -> Diagnostic:
+    return Diagnostic(pos.line, pos.column, "warning", code, message, subject=subject)
 
 
 def find_cycle(diagram: Diagram) -> list[str] | None:
@@ -58,21 +63,23 @@ def find_cycle(diagram: Diagram) -> list[str] | None:
     return None
 
 
-def _reach(diagram: Diagram, start: Iterable[str], forward: bool) -> set[str]:
-    """Nodes reached from ``start`` along gradient-carrying edges (either direction).
+def _reach(diagram: Diagram, start: Iterable[str], forward: bool,
+           kinds: tuple[str, ...] = GRADIENT_KINDS) -> set[str]:
+    """Nodes reached from ``start`` along gradient-carrying edges (either direction), or
+    along the edges of ``kinds``.
 
     Memoised on the diagram: checks, summary and layout ask the same questions.
     """
     start = tuple(start)
-    key = ("reach", start, forward)
+    key = ("reach", start, forward, kinds)
     if key in diagram.memo:
         return diagram.memo[key]  # type: ignore[return-value]
-    adjacency = ("adjacency", forward)
+    adjacency = ("adjacency", forward, kinds)
     nxt: dict[str, list[str]] | None = diagram.memo.get(adjacency)  # type: ignore[assignment]
     if nxt is None:
         nxt = {k: [] for k in diagram.nodes}
         for e in diagram.edges:
-            if e.kind in GRADIENT_KINDS:
+            if e.kind in kinds:
                 a, b = (e.tail, e.head) if forward else (e.head, e.tail)
                 nxt[a].append(b)
         diagram.memo[adjacency] = nxt
@@ -117,6 +124,43 @@ def updates(diagram: Diagram, obj: ObjectiveSpec, train: dict[str, list[Node]]) 
     return names
 
 
+def cutting_stopgrads(diagram: Diagram, nodes: list[Node]) -> list[tuple[Edge, str]]:
+    """The stop-gradient edges (each with an objective beyond it) that data from ``nodes``
+    crosses on its way to an objective, in source order: why they are untrained, when
+    that is why."""
+    keys = [n.key for n in nodes]
+    before = set(keys) | _reach(diagram, keys, forward=True)
+    objectives = {o.node for o in diagram.objectives}
+    cuts = []
+    for e in diagram.edges:
+        if e.kind == "stopgrad" and e.tail in before:
+            beyond = ({e.head} | _reach(diagram, [e.head], True, FLOW_KINDS)) & objectives
+            if beyond:
+                cuts.append((e.pos, e, diagram.nodes[min(beyond)].label))
+    return [(edge, objective) for _, edge, objective in sorted(cuts)]
+
+
+def unbraced_scripts(diagram: Diagram) -> list[Diagnostic]:
+    """``Q_target`` draws Q with the subscript t, then 'arget': say how to write it."""
+    out = []
+    for node in diagram.nodes.values():
+        if node.quoted or node.kind == "prior":
+            continue
+        found = _UNBRACED.search(node.label)
+        if found is None:
+            continue
+        mark, first, rest = found.groups()
+        script = "subscript" if mark == "_" else "superscript"
+        fixed = node.label[:found.start()] + f"{mark}{{{first}{rest}}}" + \
+            node.label[found.end():]
+        out.append(_warn(node.pos, "script-braces",
+                         f"'{node.label}' draws only '{first}' as a {script} and '{rest}' "
+                         f"after it: write '{fixed}' to make all of '{first}{rest}' the "
+                         f"{script}, or quote the name to draw it as written",
+                         node.ident if node.kind == "module" else node.key))
+    return out
+
+
 def check(diagram: Diagram) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     cycle = find_cycle(diagram)
@@ -143,9 +187,23 @@ def check(diagram: Diagram) -> list[Diagnostic]:
         what = "module" if first.kind == "module" else "datum"
         why = "no objective depends on it through a gradient-carrying path"
         fix = "connect it to an objective, or drop its '*' if it is frozen"
-        out.append(_warn(first.pos, "untrained",
-                         f"trainable {what} '{display(diagram, name)}' is never updated: "
-                         f"{why}; {fix}"))
+        related: tuple[tuple[int, int], ...] = ()
+        cuts = cutting_stopgrads(diagram, nodes)[:3]
+        if cuts:
+            objective = literal(cuts[0][1])
+            related = tuple((edge.pos.line, edge.pos.column) for edge, _ in cuts)
+            if len(cuts) == 1:
+                why = f"the stop-gradient '-/->' at {{0:col}} cuts its path to '{objective}'"
+                fix = ("make that arrow '->' if it should train it, or drop its '*' if it "
+                       "is frozen")
+            else:
+                at = " and ".join(f"{{{i}:col}}" for i in range(len(cuts)))
+                why = f"the stop-gradients '-/->' at {at} cut its paths to '{objective}'"
+                fix = ("make one of them '->' if it should train it, or drop its '*' if it "
+                       "is frozen")
+        out.append(Diagnostic.at(first.pos.line, first.pos.column, "warning", "untrained",
+                                 f"trainable {what} '{literal(display(diagram, name))}' is "
+                                 f"never updated: {why}; {fix}", related, name))
 
     for obj in diagram.objectives:
         names = updates(diagram, obj, train)
@@ -159,19 +217,19 @@ def check(diagram: Diagram) -> list[Diagnostic]:
                 why = (f"nothing trainable lies upstream of '{label}'; mark the weights it "
                        "should train with '*', as in [f*]")
             out.append(_warn(obj.pos, "objective-trains-nothing",
-                             f"objective '{label}' trains nothing: {why}"))
+                             f"objective '{label}' trains nothing: {why}", obj.node))
         for w in obj.wrt:
             if w not in names and names:
                 out.append(_warn(obj.pos, "wrt-unreached",
                                  f"'{label}' does not depend on '{display(diagram, w)}': "
-                                 "remove it from 'wrt' or connect it upstream"))
+                                 "remove it from 'wrt' or connect it upstream", obj.node))
 
     for key, node in diagram.nodes.items():
         if node.kind == "operator" and not diagram.predecessors(key):
             out.append(_warn(node.pos, "operator-without-input",
                              f"operator '{node.label}' has no inputs: feed it "
-                             f"operands, as in 'a, b -> ({node.label})'"))
-    return out
+                             f"operands, as in 'a, b -> ({node.label})'", key))
+    return out + unbraced_scripts(diagram)
 
 
 def summarize(diagram: Diagram) -> Summary:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from .allow import apply_allows
+from .cascade import without_cascades
 from .checks import check as check_model
 from .checks import summarize
 from .diagnostics import Diagnostic
@@ -19,6 +21,7 @@ class Compiled:
     diagram: Diagram
     diagnostics: list[Diagnostic]
     summary: Summary
+    allowed: list[Diagnostic] = field(default_factory=list)  # by 'allow': not reported
 
     @property
     def has_errors(self) -> bool:
@@ -42,9 +45,10 @@ def compile_source(source: str) -> Compiled:
         diagnostics += drawn_problems(len(diagram.nodes), len(diagram.phases),
                                       _first_phase_past_limit(diagram))
     diagnostics += check_model(diagram)
+    diagnostics, allowed = apply_allows(diagram, without_cascades(diagram, diagnostics))
     if not diagram.nodes and not any(d.is_error for d in diagnostics):
         diagnostics.append(_empty(program))
-    return Compiled(diagram, sorted(diagnostics), summarize(diagram))
+    return Compiled(diagram, sorted(diagnostics), summarize(diagram), allowed)
 
 
 def _empty(program: Program) -> Diagnostic:

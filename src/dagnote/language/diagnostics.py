@@ -6,10 +6,35 @@ see a traceback from the core.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+#: a position of the diagram (line, column) to the same position in the host file
+Locate = Callable[[int, int], tuple[int, int]]
+
+
+class _At:
+    """A position a message refers to: ``{0}`` is "line 3", ``{0:col}`` "line 3, column 9"."""
+
+    def __init__(self, line: int, column: int) -> None:
+        self.line, self.column = line, column
+
+    def __format__(self, spec: str) -> str:
+        if spec == "col":
+            return f"line {self.line}, column {self.column}"
+        return f"line {self.line}"
+
+
+def literal(text: str) -> str:
+    """User text (a name) made safe to put in a template: its braces stay braces."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def located(template: str, related: tuple[tuple[int, int], ...]) -> str:
+    """``template`` with its ``{0}``, ``{1}``... filled in with the ``related`` positions."""
+    return template.format(*(_At(line, column) for line, column in related))
 
 
 @dataclass(frozen=True, order=True)
@@ -21,10 +46,32 @@ class Diagnostic:
     severity: Severity
     code: str
     message: str
+    # other places the message names ("used as a value on line 2"): the message is
+    # ``template`` filled in with them, so a host can name them in its own file's lines
+    related: tuple[tuple[int, int], ...] = ()
+    template: str = ""
+    subject: str = ""  # the element the problem is about (what 'allow CODE: x' names)
+
+    @classmethod
+    def at(cls, line: int, column: int, severity: Severity, code: str, template: str,
+           related: tuple[tuple[int, int], ...] = (), subject: str = "") -> Diagnostic:
+        """A diagnostic whose message names other positions (see :meth:`relocated`)."""
+        return cls(line, column, severity, code, located(template, related), related,
+                   template if related else "", subject)
+
+    def relocated(self, locate: Locate) -> Diagnostic:
+        """The same problem at the host file's line and column, and every position its
+        message names counted in that file too (a block starts later, is indented)."""
+        line, column = locate(self.line, self.column)
+        if not self.related:
+            return replace(self, line=line, column=column)
+        related = tuple(locate(*at) for at in self.related)
+        return replace(self, line=line, column=column, related=related,
+                       message=located(self.template, related))
 
     def shifted(self, line_offset: int) -> Diagnostic:
-        """The same problem with its line counted in a host file (block starts later)."""
-        return replace(self, line=self.line + line_offset)
+        """The same problem with its lines counted in a host file (block starts later)."""
+        return self.relocated(lambda line, column: (line + line_offset, column))
 
     def format(self, path: str = "<diagram>") -> str:
         """Compiler style: ``path:line:col: severity: message [code]``."""

@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, literal
 from .limits import MAX_EDGES, MAX_NODES, SPLIT_HINT
 from .links import Target
+from .suggest import did_you_mean
 from .syntax import (
+    Allow,
     Chain,
     Direction,
     Given,
@@ -25,6 +27,7 @@ from .syntax import (
     Program,
     Sample,
     Seq,
+    Show,
 )
 
 NodeKind = Literal["dataset", "prior", "given", "value", "module", "operator"]
@@ -84,6 +87,10 @@ class Diagram:
     objectives: list[ObjectiveSpec] = field(default_factory=list)
     direction: str | None = None  # set by a ``direction`` statement
     xrefs: dict[str, Pos] = field(default_factory=dict)  # cross-reference -> its link line
+    # ``allow CODE[: items]``: (code, where written, the elements' names or None for all)
+    allowed: list[tuple[str, Pos, frozenset[str] | None]] = field(default_factory=list)
+    show_problems: bool = False  # set by ``show problems``
+    failed: set[str] = field(default_factory=set)  # names on lines that failed to parse
     # answers computed from the finished graph (reachability); cleared on any edit
     memo: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
 
@@ -152,29 +159,31 @@ class Builder:
             if kind == "given" and known_kind == "value":
                 self.kind_of[name] = (kind, known_pos)
             return True
+        named = literal(name)
         if {known_kind, kind} == {"module", "value"} and kind == "value":
-            message = f"'{name}' is a module (line {known_pos.line}): write [{name}]"
+            message = f"'{named}' is a module ({{0}}): write [{named}]"
             code = "module-as-value"
         elif kind in ("dataset", "prior") and known_kind in ("value", "given", "module"):
             message = (
-                f"sampling from '{name}', which is {KIND_WORDS[known_kind]} "
-                f"(line {known_pos.line}): '~' needs a data set or prior"
+                f"sampling from '{named}', which is {KIND_WORDS[known_kind]} "
+                "({0}): '~' needs a data set or prior"
             )
             code = "sample-source"
         elif known_kind in ("dataset", "prior") and kind in ("value", "module"):
             message = (
-                f"'{name}' is {KIND_WORDS[known_kind]} (line {known_pos.line}): "
+                f"'{named}' is {KIND_WORDS[known_kind]} ({{0}}): "
                 f"draw a sample from it with '~' instead of using it as {KIND_WORDS[kind]}"
             )
             code = "dataset-as-value"
         else:
             message = (
-                f"'{name}' is used as {KIND_WORDS[kind]} here but as "
-                f"{KIND_WORDS[known_kind]} on line {known_pos.line}"
+                f"'{named}' is used as {KIND_WORDS[kind]} here but as "
+                f"{KIND_WORDS[known_kind]} on {{0}}"
             )
             code = "kind-conflict"
             message += ": rename one of them"
-        self.error(pos, code, message)
+        self.diagnostics.append(Diagnostic.at(pos.line, pos.column, "error", code, message,
+                                              ((known_pos.line, known_pos.column),)))
         return False
 
     def node_for(self, item: Item) -> str | None:
@@ -241,7 +250,8 @@ class Builder:
 
     # -- statements -------------------------------------------------------------------
     def build(self, program: Program) -> Diagram:
-        later: list[Objective | Note | Link] = []
+        self.diagram.failed = program.failed
+        later: list[Objective | Note | Link | Allow] = []
         for stmt in program.statements:
             if isinstance(stmt, Sample):
                 self.sample(stmt)
@@ -257,6 +267,8 @@ class Builder:
                 self.seq(stmt)
             elif isinstance(stmt, Direction):
                 self.diagram.direction = stmt.value
+            elif isinstance(stmt, Show):
+                self.diagram.show_problems = True
             else:
                 later.append(stmt)
         for stmt in later:  # objectives and notes may name elements defined below them
@@ -264,6 +276,8 @@ class Builder:
                 self.objective(stmt)
             elif isinstance(stmt, Link):
                 self.link(stmt)
+            elif isinstance(stmt, Allow):
+                self.allow(stmt)
             else:
                 self.note(stmt)
         self.diagram.memo.clear()  # nodes were added: forget any early answers
@@ -324,8 +338,13 @@ class Builder:
             if key not in d.nodes and f"mod:{item.ident}@1" in d.nodes:
                 key = f"mod:{item.ident}@1"
         if key not in d.nodes:
-            self.error(item.pos, "unknown-name", f"'{item.label}' is not in the diagram: "
-                       "check the spelling, or draw it in a chain or sample")
+            if item.ident in d.failed or item.label in d.failed:
+                return None  # its line failed to parse, and that error says why
+            names = sorted({n.ident for n in d.nodes.values()
+                            if n.kind in ("value", "given", "module", "operator")})
+            hint = did_you_mean(item.ident, names, 0.6)
+            self.error(item.pos, "unknown-name", f"'{item.label}' is not in the diagram"
+                       f"{hint}: check the spelling, or draw it in a chain or sample")
             return None
         return key
 
@@ -362,6 +381,18 @@ class Builder:
         self.diagram.objectives.append(
             ObjectiveSpec(key, stmt.direction, wrt, stmt.pos, stmt.phase)
         )
+
+    def allow(self, stmt: Allow) -> None:
+        """Record which checks may not report, on which elements (names as the checks
+        give them: a module's name, a value's key)."""
+        subjects: frozenset[str] | None = None
+        if stmt.items:
+            keys = [self.lookup(item) for item in stmt.items]
+            subjects = frozenset(self.diagram.nodes[k].ident
+                                 if self.diagram.nodes[k].kind == "module" else k
+                                 for k in keys if k is not None)
+        for code, pos in stmt.codes:
+            self.diagram.allowed.append((code, pos, subjects))
 
     def note(self, stmt: Note) -> None:
         key = self.lookup(stmt.target)

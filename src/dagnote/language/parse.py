@@ -13,8 +13,10 @@ from typing import NamedTuple
 from .diagnostics import Diagnostic
 from .links import TargetError, parse_target
 from .positions import split_lines
+from .suggest import did_you_mean
 from .syntax import (
     DIRECTIONS,
+    Allow,
     Chain,
     Direction,
     Given,
@@ -27,15 +29,24 @@ from .syntax import (
     Program,
     Sample,
     Seq,
+    Show,
     Source,
     Statement,
 )
 
 ARROWS = {"->": "data", "-/->": "stopgrad", "..>": "copy"}
-KEYWORDS = ("given", "seq", "min", "max", "phase", "note", "direction", "link")
+KEYWORDS = ("given", "seq", "min", "max", "phase", "note", "direction", "link", "allow",
+            "show")
 USAGE = {"given": "given x", "seq": "seq x", "min": "min loss", "max": "max loss",
          "phase": "phase (a): min loss", "note": "note (×): σ", "direction": "direction LR",
-         "link": "link [enc]: https://example.org/enc"}
+         "link": "link [enc]: https://example.org/enc",
+         "allow": "allow untrained: [head]", "show": "show problems"}
+SHOWABLE = ("problems",)  # what 'show' can mark in the figure
+# arrows written backwards: each named, with the arrow that means it
+REVERSED = {"<-/-": "-/->", "<-": "->", "<..": "..>"}
+_REVERSED = re.compile(r"<-/-|<-|<\.\.")
+# the names a line mentions, for a line that failed: pieces between arrows and punctuation
+_PIECES = re.compile(r'<-/-|<-|<\.\.|-/->|->|\.\.>|[,~:\[\]()"*=]|@\s*\d+')
 _SPECIAL = set(",~:*\"[]()")
 _WORD_CHARS = r'(?:[^\s,~:*"\[\](){}.\-]|-(?!/->|>)|\.(?!\.>)|\{[^{}]*\})+'
 # arrows, punctuation and plain words, each with the spaces before it, in one regular
@@ -74,6 +85,20 @@ def bad_character(char: str) -> str:
     else:
         what = "is a Unicode noncharacter and cannot be drawn"
     return f"U+{code:04X} {what}: remove it"
+
+
+def mentioned(text: str) -> set[str]:
+    """Every name a line may define or use, guessed without parsing it: the pieces
+    between its arrows and punctuation, and each word of them."""
+    names: set[str] = set()
+    for piece in _PIECES.split(text):
+        words = piece.split()
+        if words:
+            names.add(" ".join(words))
+            names.update(words)
+            names.add(" ".join(words[1:]))  # after a keyword: 'min loss' -> 'loss'
+    names.discard("")
+    return names
 
 
 class ParseError(Exception):
@@ -398,6 +423,7 @@ class LineParser:
     def statement(self) -> Statement:
         first = self.peek()
         assert first is not None  # parse() gives no empty line
+        self.reversed_arrow()
         if first.kind == "word" and first.text in KEYWORDS:
             nxt = self.peek(1)
             if nxt is None:
@@ -408,6 +434,26 @@ class LineParser:
                 self.take()
                 return getattr(self, f"stmt_{first.text}")(first)
         return self.chain_or_sample()
+
+    def reversed_arrow(self) -> None:
+        """``y <- (ce)``: refused where the arrow stands (it would be a name 'y <-')."""
+        for tok in self.tokens:
+            if tok.kind == ":":  # edge labels and note text are free text
+                return
+            found = _REVERSED.search(tok.text) if tok.kind == "word" else None
+            if found is None:
+                continue
+            arrow = found.group()
+            column = tok.column + found.start()
+            left = self.text[:column - 1].strip()
+            right = self.text[column - 1 + len(arrow):].strip()
+            forward = REVERSED[arrow]
+            single = left and right and not any(a in left + right
+                                                for a in (*ARROWS, *REVERSED))
+            fix = (f"write '{right} {forward} {left}'" if single
+                   else f"write the source first, as in 'a {forward} b'")
+            raise ParseError(f"arrows point forward, and '{arrow}' points back: {fix}",
+                             column, "reversed-arrow")
 
     def chain_or_sample(self) -> Statement:
         start = self.peek()
@@ -433,14 +479,16 @@ class LineParser:
             groups.append(self.group())
         if not hops:
             tok = self.peek()
+            hint = did_you_mean(start.text.split()[0], KEYWORDS) if start.kind == "word" else ""
             if tok is None:
                 raise ParseError(
-                    "unknown statement: expected '->', '~' or a keyword "
+                    f"unknown statement{hint}: expected '->', '~' or a keyword "
                     f"({', '.join(KEYWORDS)})",
                     start.column,
                     "unknown-statement",
                 )
-            raise ParseError(f"expected '->', '~' or ',', found '{tok.text}'", tok.column)
+            raise ParseError(f"expected '->', '~' or ','{hint}, found '{tok.text}'",
+                             tok.column)
         side = None
         tok = self.peek()
         if tok is not None and tok.kind == ":":
@@ -641,6 +689,34 @@ class LineParser:
             raise ParseError(str(exc), column, "link") from None
         return Link(item, target.url, target.xref, Pos(self.line, kw.column))
 
+    def stmt_allow(self, kw: Token) -> Statement:
+        """``allow CODE, CODE`` or ``allow CODE: item, item`` (codes checked by the
+        builder, which knows them; items as in 'wrt')."""
+        codes: list[tuple[str, Pos]] = []
+        while True:
+            tok = self.expect("word", "the name of a check, as in 'allow untrained'")
+            codes.append((tok.text, Pos(self.line, tok.column)))
+            if (t := self.peek()) is None or t.kind != ",":
+                break
+            self.take()
+        items: tuple[Item, ...] = ()
+        if (t := self.peek()) is not None and t.kind == ":":
+            self.take()
+            if self.at_end():
+                raise ParseError("name the elements after ':', as in "
+                                 "'allow untrained: [head]'", t.column)
+            items = self.group()
+        self.finish()
+        return Allow(tuple(codes), items, Pos(self.line, kw.column))
+
+    def stmt_show(self, kw: Token) -> Statement:
+        tok = self.expect("word", "what to show, as in 'show problems'")
+        if tok.text not in SHOWABLE:
+            raise ParseError(f"cannot show '{tok.text}'{did_you_mean(tok.text, SHOWABLE, 0.6)}"
+                             ": write 'show problems'", tok.column, "show")
+        self.finish()
+        return Show(tok.text, Pos(self.line, kw.column))
+
     def stmt_direction(self, kw: Token) -> Statement:
         tok = self.expect("word", "a direction (TB, LR, BT or RL)")
         if tok.text.upper() not in DIRECTIONS:
@@ -679,4 +755,5 @@ def parse(source: str) -> tuple[Program, list[Diagnostic]]:
             program.statements.append(LineParser(tokens, line_no, head, link).statement())
         except ParseError as exc:
             diagnostics.append(Diagnostic(line_no, exc.column, "error", exc.code, exc.message))
+            program.failed |= mentioned(text)
     return program, diagnostics

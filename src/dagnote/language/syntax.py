@@ -107,9 +107,29 @@ class Link:
     pos: Pos
 
 
-Statement = Sample | Chain | Given | Seq | Objective | Note | Direction | Link
+@dataclass(frozen=True)
+class Allow:
+    """``allow untrained: [head]``: a named check does not report (on these elements)."""
+
+    codes: tuple[tuple[str, Pos], ...]
+    items: tuple[Item, ...]
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Show:
+    """``show problems``: the figure marks what the checks found."""
+
+    what: str
+    pos: Pos
+
+
+Statement = Sample | Chain | Given | Seq | Objective | Note | Direction | Link | Allow | Show
 
 
 @dataclass
 class Program:
     statements: list[Statement] = field(default_factory=list)
+    # names written on lines that failed to parse: checks about them would only echo
+    # that line's error ("'loss' is not in the diagram"), so they stay quiet
+    failed: set[str] = field(default_factory=set)
