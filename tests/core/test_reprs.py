@@ -21,9 +21,9 @@ def test_rendered_repr_is_one_short_line() -> None:
 
 
 def test_diagram_repr_names_the_first_problem_without_drawing() -> None:
-    diagram = dagnote.Diagram("x ~ X\nx -> [f* -> y\nmin y\n", where="cell", line_offset=1)
+    diagram = dagnote.Diagram("x ~ X\nx -> [f* -> y\nmin y\nmin q\n", where="cell", line_offset=1)
     text = repr(diagram)
-    assert text.startswith("<dagnote.Diagram: 3 lines, 2 problems: cell:3:6: error: '['")
+    assert text.startswith("<dagnote.Diagram: 4 lines, 2 problems: cell:3:6: error: '['")
     assert text.endswith("[syntax] (and 1 more)>")
     assert "rendered" not in diagram.__dict__  # a repr never waits for a layout
     assert diagram._repr_svg_() is None
