@@ -256,3 +256,17 @@ def test_api_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     exec(compile(textwrap.dedent(first.group("body")), "api.rst", "exec"), {})  # noqa: S102
     svg = (tmp_path / "classifier.svg").read_text(encoding="ascii")
     assert svg.startswith("<svg ") and 'class="dagnote"' in svg
+
+
+def test_readme_quickstart_is_the_docs_quickstart() -> None:
+    """The README's short quickstart shows the same files as docs/quickstart.rst and
+    installs extras that exist."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for example in EXAMPLES:
+        if example.page == "quickstart" and example.section in ("Sphinx", "MkDocs"):
+            for name, content in example.files.items():
+                assert content in readme, name
+    installs = re.findall(r"^pip install (\S+)", readme, re.M)
+    assert len(installs) >= 4
+    assert installed_by([s.strip('"') for s in installs]) >= {"sphinx", "myst-parser",
+                                                               "mkdocs", "resvg-py"}
