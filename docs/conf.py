@@ -32,3 +32,7 @@ html_title = "dagnote"
 
 # dagnote settings (see configuration.rst); the cache sits next to _build/html.
 dagnote_strict = True  # our own docs must be free of lint warnings, too
+
+# captioned code blocks name files (quickstart, install): no "Listing N" before them
+html_static_path = ["_static"]
+html_css_files = ["listings.css"]

@@ -172,6 +172,8 @@ def used_by(files: dict[str, str]) -> set[str]:
         exec(files["docs/conf.py"], conf)  # noqa: S102 - the page's own example
         for extension in conf.get("extensions", []):
             names.update(modules[extension.split(".")[0]])
+        theme = conf.get("html_theme", "alabaster")  # alabaster comes with Sphinx
+        names.update(modules[theme] if theme != "alabaster" else ["sphinx"])
     if "mkdocs.yml" in files:
         config = yaml.safe_load(files["mkdocs.yml"])
         groups = {"mkdocs.plugins": config.get("plugins", []),
@@ -270,3 +272,24 @@ def test_readme_quickstart_is_the_docs_quickstart() -> None:
     assert len(installs) >= 4
     assert installed_by([s.strip('"') for s in installs]) >= {"sphinx", "myst-parser",
                                                                "mkdocs", "resvg-py"}
+
+
+def test_read_the_docs_installs_what_the_docs_load() -> None:
+    """.readthedocs.yaml (pip only) installs every extension and the theme docs/conf.py
+    uses, builds a PDF too; the copy-paste version on the install page installs Sphinx
+    and MyST-Parser through the extra it names."""
+    config = yaml.safe_load((REPO / ".readthedocs.yaml").read_text(encoding="utf-8"))
+    assert config["sphinx"]["configuration"] == "docs/conf.py"
+    assert config["formats"] == ["pdf"] and "apt_packages" not in config.get("build", {})
+    [install] = config["python"]["install"]
+    assert install["method"] == "pip" and install["path"] == "."
+    installed = installed_by([f"dagnote[{','.join(install['extra_requirements'])}]"])
+    conf = (DOCS / "conf.py").read_text(encoding="utf-8")
+    assert used_by({"docs/conf.py": conf}) <= installed
+
+    [example] = [e for e in examples("install") if e.section == "Read the Docs"]
+    users = yaml.safe_load(example.files[".readthedocs.yaml"])
+    assert users["formats"] == ["pdf"]
+    [install] = users["python"]["install"]
+    requirements = example.files[install["requirements"]].split()
+    assert installed_by(requirements) >= {"sphinx", "myst-parser"}
