@@ -8,8 +8,9 @@ project = "dagnote"
 author = "the dagnote developers"
 copyright = "2026, the dagnote developers"  # noqa: A001 - Sphinx's setting name
 
-# myst_nb includes myst_parser and runs the notebook pages (notebooks.md) in a kernel
-extensions = ["sphinx_dagnote", "myst_nb"]
+# myst_nb includes myst_parser and runs the notebook pages (notebooks.md) in a kernel;
+# autodoc: the Python API page (api.rst)
+extensions = ["sphinx_dagnote", "myst_nb", "sphinx.ext.autodoc"]
 source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
 exclude_patterns = ["_build", "gallery/*.dag", "setups/*.dag"]
 numfig = True
@@ -21,8 +22,17 @@ nb_execution_mode = "force"
 nb_execution_timeout = 120
 nb_execution_raise_on_error = True
 
+# api.rst: the package root's names, members in the order the code has them
+autodoc_member_order = "bysource"
+autodoc_typehints = "description"
+autodoc_typehints_description_target = "documented"
+
 html_theme = "furo" if importlib.util.find_spec("furo") else "alabaster"
 html_title = "dagnote"
 
 # dagnote settings (see configuration.rst); the cache sits next to _build/html.
 dagnote_strict = True  # our own docs must be free of lint warnings, too
+
+# captioned code blocks name files (quickstart, install): no "Listing N" before them
+html_static_path = ["_static"]
+html_css_files = ["listings.css"]

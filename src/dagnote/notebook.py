@@ -50,6 +50,7 @@ class Diagram:
 
     @property
     def ok(self) -> bool:
+        """Whether there is a figure (no errors, and the layout did not fail)."""
         return self.rendered.ok
 
     def messages(self) -> list[str]:

@@ -99,13 +99,20 @@ class Cache:
     never a figure. One object may be used from several threads (a build reads on its
     main thread while a writer thread stores) and survives ``fork`` (a forked worker,
     as in ``sphinx-build -j``, opens its own connection).
+
+    :param directory: made on the first write, with a ``.gitignore`` that keeps it out of
+        version control; it must be on a local disk (SQLite's write-ahead log).
     """
 
     def __init__(self, directory: str | os.PathLike[str]) -> None:
         self.directory = Path(directory)
+        #: lookups answered by this object so far.
         self.hits = 0
+        #: lookups that found nothing (or a damaged entry).
         self.misses = 0
+        #: every key looked up or stored through this object (what :meth:`prune` keeps).
         self.used: set[str] = set()
+        #: entries that could not be stored (full or read-only disk, locked database).
         self.write_errors = 0  # entries that could not be stored
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
@@ -113,6 +120,7 @@ class Cache:
 
     @property
     def path(self) -> Path:
+        """The database file, ``directory/cache.sqlite3``."""
         return self.directory / DATABASE
 
     def _connect(self, create: bool) -> sqlite3.Connection | None:
@@ -164,6 +172,7 @@ class Cache:
         return db
 
     def get(self, key: str) -> bytes | None:
+        """The entry stored under ``key``, or None (missing, damaged, or no database)."""
         import sqlite3
 
         self.used.add(key)
@@ -220,6 +229,7 @@ class Cache:
                 db.execute("DELETE FROM entries WHERE key = ?", (key,))
 
     def keys(self) -> Iterable[str]:
+        """Every key in the database (none when it is missing or unreadable)."""
         import sqlite3
 
         try:
@@ -232,7 +242,8 @@ class Cache:
 
     def prune(self, keep: Iterable[str] | None = None) -> int:
         """Delete entries not in ``keep`` (default: those used by this Cache object), and
-        any entry files of the earlier file-per-entry layout."""
+        any entry files of the earlier file-per-entry layout; returns how many entries
+        were deleted."""
         import sqlite3
 
         wanted = set(self.used if keep is None else keep)

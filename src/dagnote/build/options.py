@@ -34,10 +34,18 @@ class RenderOptions:
     ``default_direction`` applies only to diagrams without one (a site-wide default).
     """
 
+    #: ``"svg"``; ``"png"`` and ``"pdf"`` are converted from the SVG (``rsvg-convert``,
+    #: or for PNG the ``png`` extra).
     format: Format = "svg"
+    #: ``"TB"``, ``"LR"``, ``"BT"`` or ``"RL"``: every diagram in this direction.
     direction: str | None = None
+    #: the direction of diagrams that have no ``direction`` statement of their own.
     default_direction: str | None = None
+    #: seconds one layout may take (each panel of a diagram with phases is one layout);
+    #: ``inf`` or more than 3600 means 3600; zero, negative or NaN raises ValueError.
+    #: Not part of the cache key.
     timeout: float = 30.0  # per ELK graph; capped at MAX_TIMEOUT, ValueError if not > 0
+    #: label font size in points.
     font_size: float = 15.0
     # mark in the figure what the checks warn about (as the 'show problems' statement)
     show_problems: bool = False

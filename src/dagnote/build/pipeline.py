@@ -92,7 +92,12 @@ def clear_memo() -> None:
 
 
 def check(source: str) -> Checked:
-    """Parse and check a diagram without rendering it."""
+    """Parse and check a diagram without drawing it: fast, and no layout worker starts.
+
+    :param source: the diagram's text (the content of a ``dagnote`` block or ``.dag`` file).
+    :returns: its diagnostics (errors and warnings, each with line and column) and its
+        three-element summary; ``.ok`` is false when there is an error.
+    """
     compiled = _compiled(source)
     xrefs = {x: (p.line, p.column) for x, p in compiled.diagram.xrefs.items()}
     return Checked(source, list(compiled.diagnostics), compiled.summary, xrefs)
@@ -103,7 +108,13 @@ def warm_up(sources: Sequence[str], options: RenderOptions | None = None,
     """Start the layout workers in the background if one of ``sources`` is not in the
     cache, and say whether it did. A host calls it while it reads its pages, so V8 and ELK
     load (about half a second a worker) before the first drawing is asked for; a rebuild
-    whose diagrams are all cached starts nothing."""
+    whose diagrams are all cached starts nothing.
+
+    :param sources: diagram texts about to be rendered.
+    :param options: the options they will be rendered with (they are part of the cache key).
+    :param cache: the cache they will be rendered with; ``None`` counts every one a miss.
+    :returns: whether workers were started.
+    """
     options = options or RenderOptions()
     for source in sources:
         key = cache_key(source, options, ENGINE, DRAWING_VERSION)
@@ -117,7 +128,19 @@ def warm_up(sources: Sequence[str], options: RenderOptions | None = None,
 
 def render(source: str, options: RenderOptions | None = None,
            cache: Cache | None = None) -> Rendered:
-    """Render one diagram (see :func:`render_many`, which hosts should prefer)."""
+    """Check, lay out and draw one diagram.
+
+    Rendering many diagrams one by one pays a round trip to a layout worker for each: a
+    build should hand them all to :func:`render_many` or :func:`start_render` at once.
+
+    :param source: the diagram's text.
+    :param options: format, direction, font size and timeout (default:
+        ``RenderOptions()``, SVG).
+    :param cache: where drawings are kept between runs; ``None`` draws every time.
+    :returns: the image in :attr:`Rendered.output`, or ``None`` there with the reason in
+        :attr:`Rendered.diagnostics` or :attr:`Rendered.engine_error`. Never raises for a
+        bad diagram.
+    """
     return render_many([source], options, cache)[0]
 
 
@@ -162,7 +185,13 @@ def _unpack(source: str, body: bytes) -> tuple[bytes, tuple[list[Diagnostic], Su
 
 def render_many(sources: Sequence[str], options: RenderOptions | None = None,
                 cache: Cache | None = None) -> list[Rendered]:
-    """Render every diagram of a build: cache hits first, then few batched engine runs."""
+    """Render every diagram of a build: cache hits first, then few batched engine runs.
+
+    :param sources: the diagram texts; identical ones are drawn once.
+    :param options: as for :func:`render`, the same for every diagram.
+    :param cache: as for :func:`render`.
+    :returns: one :class:`Rendered` per source, in the order given.
+    """
     return start_render(sources, options, cache).results()
 
 
@@ -172,6 +201,12 @@ def start_render(sources: Sequence[str], options: RenderOptions | None = None,
 
     A host that asks for each image only when it writes that image's page lets the engine
     processes lay out later diagrams while it converts earlier pages.
+
+    :param sources: the diagram texts, as for :func:`render_many`.
+    :param options: as for :func:`render`.
+    :param cache: as for :func:`render`.
+    :returns: a job whose :meth:`RenderJob.result` gives diagram ``i`` when it is drawn;
+        diagnostics and cache hits are known at once.
     """
     return RenderJob(sources, options or RenderOptions(), cache)
 
@@ -206,6 +241,7 @@ class RenderJob:
     :meth:`result` waits only for the batch holding that diagram; cache entries are written
     by a writer thread (:meth:`flush` waits for it). Call it from one thread; the waiting
     threads do not survive a fork, so a host that forks takes every result first.
+    Made by :func:`start_render`.
     """
 
     def __init__(self, sources: Sequence[str], options: RenderOptions,

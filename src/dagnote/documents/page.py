@@ -19,6 +19,10 @@ def for_page(svg: str, alt: str | None = None, copy: int = 1) -> str:
     and an author's alt text becomes the accessible name (replacing title/desc labelling).
 
     Works on this module's own output, whose root tag and id prefix it knows.
+
+    :param svg: :attr:`Rendered.output` decoded (ASCII).
+    :param alt: the author's text alternative; ``None`` keeps the summary as the label.
+    :param copy: 1 for the first copy of this diagram on the page, 2 for the second, ...
     """
     match = _ROOT_TAG.search(svg)
     if match is None:

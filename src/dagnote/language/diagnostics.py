@@ -41,10 +41,16 @@ def located(template: str, related: tuple[tuple[int, int], ...]) -> str:
 class Diagnostic:
     """One problem in a diagram source; line and column are 1-based in that source."""
 
+    #: 1-based line in the diagram source (a host adds its block's offset).
     line: int
+    #: 1-based column, counted in characters.
     column: int
+    #: ``"error"`` (the diagram is not drawn) or ``"warning"`` (it is).
     severity: Severity
+    #: which check found it (``syntax``, ``unknown-name``, ``cycle``, ``untrained``, ...);
+    #: Sphinx warns with subtype ``dagnote.<code>``.
     code: str
+    #: one sentence, for people.
     message: str
     # other places the message names ("used as a value on line 2"): the message is
     # ``template`` filled in with them, so a host can name them in its own file's lines
@@ -79,6 +85,7 @@ class Diagnostic:
 
     @property
     def is_error(self) -> bool:
+        """Whether it is an error (a warning still lets the diagram be drawn)."""
         return self.severity == "error"
 
 

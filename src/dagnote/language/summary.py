@@ -9,9 +9,13 @@ from dataclasses import dataclass
 class ObjectiveSummary:
     """One objective: its label, min/max, and the weights it updates."""
 
+    #: the objective's label (``loss``).
     name: str
+    #: ``"min"`` or ``"max"``.
     direction: str  # "min" or "max"
+    #: the trained weights it reaches through gradients.
     updates: tuple[str, ...]
+    #: the phase it belongs to (``phase (a): min loss wrt d``), or None.
     phase: str | None = None
 
 
@@ -19,9 +23,13 @@ class ObjectiveSummary:
 class Summary:
     """The three-element summary: data, weights, objectives (alt text, <desc>, captions)."""
 
+    #: the data sets and distributions sampled from (``X``, ``N(0, 1)``).
     data: tuple[str, ...] = ()
+    #: modules and data marked ``*``: their weights are trained.
     trained: tuple[str, ...] = ()
+    #: modules without ``*``: used, not trained.
     frozen: tuple[str, ...] = ()
+    #: one entry per ``min``/``max`` statement.
     objectives: tuple[ObjectiveSummary, ...] = ()
 
     def lines(self) -> list[str]:
