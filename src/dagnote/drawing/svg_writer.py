@@ -254,7 +254,7 @@ def _draw_path(parent: etree._Element, path: Path) -> None:
 # --- document ---------------------------------------------------------------------------
 
 def write_svg(figure: Figure, root_id: str, title: str, desc: str,
-              themed: bool = True) -> bytes:
+              themed: bool = True, serif: bool = False) -> bytes:
     """The figure as one standalone SVG document (see the module docstring).
 
     ``themed=False`` leaves out the style sheet and the page-fitting root style and sizes
@@ -267,7 +267,7 @@ def write_svg(figure: Figure, root_id: str, title: str, desc: str,
         "width": f"{w}{unit}", "height": f"{h}{unit}", "viewBox": f"0 0 {w} {h}",
         "id": root_id, "class": "dagnote", "role": "img",
         "aria-labelledby": f"{root_id}-title {root_id}-desc",
-        "style": ROOT_STYLE, "font-family": FONT,
+        "style": ROOT_STYLE, "font-family": SERIF if serif else FONT,
     }
     if not themed:
         del attributes["style"]
