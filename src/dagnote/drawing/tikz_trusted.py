@@ -18,7 +18,8 @@ from .latex_text import _own_rules
 
 _COMMAND = re.compile(r"\\([A-Za-z@]+|.)", re.S)
 _WRITER = frozenset({
-    "begingroup", "endgroup", "setbox", "hbox", "the", "wd", "pgfmathsetmacro", "dagnoteu", "begin", "end",
+    "begingroup", "endgroup", "setbox", "hbox", "the", "wd", "pgfmathsetmacro", "dagnoteu",
+    "begin", "end",
     "useasboundingbox", "draw", "fill", "filldraw", "node", "textsubscript",
     "textsuperscript", "textbf", "textit", "href", "phantom", "rule", " ", "%", "#", "~",
 })

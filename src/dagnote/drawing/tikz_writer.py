@@ -151,9 +151,9 @@ def _line(points: list[Point]) -> str:
     for bend in outlines.bends(points):
         if n(bend.start[0]) != n(here[0]) or n(bend.start[1]) != n(here[1]):
             out.append(f" -- {_at(bend.start)}")
-        c = bend.corner
-        c1 = (bend.start[0] + (c[0] - bend.start[0]) * k, bend.start[1] + (c[1] - bend.start[1]) * k)
-        c2 = (bend.end[0] + (c[0] - bend.end[0]) * k, bend.end[1] + (c[1] - bend.end[1]) * k)
+        (cx, cy), (sx, sy), (ex, ey) = bend.corner, bend.start, bend.end
+        c1 = (sx + (cx - sx) * k, sy + (cy - sy) * k)
+        c2 = (ex + (cx - ex) * k, ey + (cy - ey) * k)
         out.append(f" .. controls {_at(c1)} and {_at(c2)} .. {_at(bend.end)}")
         here = bend.end
     if n(points[-1][0]) != n(here[0]) or n(points[-1][1]) != n(here[1]):
