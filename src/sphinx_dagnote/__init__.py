@@ -25,6 +25,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
         latex=(visitors.visit_latex, visitors.depart_noop),
     )
     app.add_directive("dagnote", DagnoteDirective)
+    for package in ("tikz", "adjustbox"):  # LaTeX: figures are TikZ pictures
+        app.add_latex_package(package)
     app.connect("config-inited", assets.add_static)
     app.connect("env-purge-doc", collect.purge)
     app.connect("env-merge-info", collect.merge)

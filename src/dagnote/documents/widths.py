@@ -20,22 +20,33 @@ _WIDTH_RE = re.compile(
     r"^\s*(?P<number>[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*(?P<unit>[a-zA-Z%]*)\s*$")
 
 
-def width_problem(value: str) -> str | None:
-    """Why ``value`` cannot be a figure width, or None when it can."""
+def width_problem(value: str, what: str = "width") -> str | None:
+    """Why ``value`` cannot be a figure width (or ``what``: height), or None when it can."""
     m = _WIDTH_RE.match(value)
     if not m:
-        return f"invalid width {value!r}: use a number with px, em, rem or %"
+        return f"invalid {what} {value!r}: use a number with px, em, rem or %"
     number = float(m.group("number"))
     unit = m.group("unit").lower()
     if not math.isfinite(number):
-        return f"width {value!r} is not a finite number"
+        return f"{what} {value!r} is not a finite number"
     if unit in _PERCENT_UNITS:
         if number > 100:
-            return f"width {value!r} is over 100{unit}"
+            return f"{what} {value!r} is over 100{unit}"
         return None
     if unit not in _PX_PER_UNIT:
-        return f"invalid width {value!r}: unknown unit {unit!r}"
+        return f"invalid {what} {value!r}: unknown unit {unit!r}"
     if number * _PX_PER_UNIT[unit] > MAX_WIDTH_PX:
-        return (f"width {value!r} is over {MAX_WIDTH_PX} px; give the width the page "
+        return (f"{what} {value!r} is over {MAX_WIDTH_PX} px; give the {what} the page "
                 "should show, such as 600px or 100%")
+    return None
+
+
+#: ``scale`` (percent of the natural size: labels as large as the text around them)
+MAX_SCALE = 1000.0
+
+
+def scale_problem(value: float) -> str | None:
+    """Why ``value`` (a percentage) cannot be a figure's scale, or None when it can."""
+    if not (math.isfinite(value) and 0 < value <= MAX_SCALE):
+        return f"scale {value:g}% must be more than 0 and at most {MAX_SCALE:g}%"
     return None

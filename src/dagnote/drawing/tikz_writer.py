@@ -9,7 +9,7 @@ never given a font family or size command, only ``\\textbf``/``\\textit`` where 
 is bold or italic, and scripts as ``\\textsubscript``/``\\textsuperscript``.
 
 Every label goes through :func:`.latex_text.latex_text`, so the output is ASCII and no
-label can open a group, start math or run a command. :func:`sized` wraps a picture in an
+label can open a group, start math or run a command. :func:`fit_tikz` wraps a picture in an
 ``adjustbox`` that fits it to the line and a share of the page, or to given sizes.
 """
 
@@ -246,8 +246,10 @@ class Size:
         return ",".join(keys)
 
 
-def sized(picture: str, size: Size | None = None) -> str:
+def fit_tikz(picture: str, width: str | None = None, height: str | None = None,
+             scale: float | None = None) -> str:
     """The picture in an ``adjustbox`` environment that sets its size (``\\usepackage
-    {adjustbox}``)."""
-    keys = (size or Size()).keys()
+    {adjustbox}``): ``width``/``height`` are LaTeX lengths, ``scale`` a factor (see
+    :meth:`Size.keys`)."""
+    keys = Size(width, height, scale).keys()
     return f"\\begin{{adjustbox}}{{{keys}}}\n{picture.rstrip()}\n\\end{{adjustbox}}\n"
