@@ -24,7 +24,7 @@ _WRITER = frozenset({
     "textsuperscript", "textbf", "textit", "href", "phantom", "rule", " ", "%", "#", "~",
 })
 _COMMENT = re.compile(r"(?<!\\)%[^\n]*")
-_ENVIRONMENT = re.compile(r"\\(?:begin|end)(?!\{tikzpicture\})")
+_ENVIRONMENT = re.compile(r"\\(?:begin|end)(?![A-Za-z@])(?!\s*\{tikzpicture\})")
 
 
 @functools.cache
