@@ -50,3 +50,24 @@ def scale_problem(value: float) -> str | None:
     if not (math.isfinite(value) and 0 < value <= MAX_SCALE):
         return f"scale {value:g}% must be more than 0 and at most {MAX_SCALE:g}%"
     return None
+
+
+#: LaTeX for the CSS units an author may write (a CSS pixel is 0.75 bp, as in Sphinx)
+_LATEX_UNITS = {"": ("bp", 0.75), "px": ("bp", 0.75), "pt": ("bp", 1.0), "pc": ("pc", 1.0),
+                "in": ("in", 1.0), "cm": ("cm", 1.0), "mm": ("mm", 1.0), "em": ("em", 1.0),
+                "rem": ("em", 1.0), "ex": ("ex", 1.0), "ch": ("ex", 1.0)}
+
+
+def latex_length(value: str, whole: str = "\\linewidth") -> str:
+    """A width or height that :func:`width_problem` accepts, as a LaTeX length: a
+    percentage is a share of ``whole`` (``\\linewidth``, or ``\\textheight`` for a
+    height), a CSS point is a PostScript point (bp)."""
+    m = _WIDTH_RE.match(value)
+    if not m or width_problem(value):
+        raise ValueError(width_problem(value) or f"invalid length {value!r}")
+    number = float(m.group("number"))
+    unit = m.group("unit").lower()
+    if unit in _PERCENT_UNITS:
+        return f"{number / 100:.3f}{whole}"
+    name, factor = _LATEX_UNITS[unit]
+    return f"{number * factor:.4g}{name}"

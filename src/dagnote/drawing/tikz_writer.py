@@ -199,7 +199,8 @@ def write_tikz(figure: Figure, font_size: float, title: str = "") -> bytes:
     comment = re.sub(r"[^\x20-\x7e]", "?", title)  # a comment: one line, ASCII
     lines = [
         f"% dagnote figure: {comment}" if comment else "% dagnote figure",
-        "% needs \\usepackage{tikz} (and amssymb for some symbols) in the preamble",
+        "% preamble: \\usepackage{tikz}, \\usepackage{amssymb} (some symbols),",
+        "% \\usepackage{adjustbox} (for the box that sizes it)",
         "\\begingroup%",
         f"\\setbox0=\\hbox{{{SAMPLE}}}%",
         f"\\pgfmathsetmacro\\dagnoteu{{\\the\\wd0/{sample * BP:.4f}}}%",
