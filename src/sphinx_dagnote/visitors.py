@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 
 import dagnote as core
+from dagnote.documents.page import natural_width
 
 from . import collect, links
 from .nodes import dagnote
@@ -39,12 +40,6 @@ def _css_length(value: str) -> str:
     return value + "px" if re.fullmatch(r"[0-9.]+", value) else value
 
 
-def _natural_width(svg: str) -> float | None:
-    """The SVG's own width in points (``width="414.46pt"`` on its root)."""
-    m = re.search(r'<svg [^>]*?width="([0-9.]+)pt"', svg)
-    return float(m.group(1)) if m else None
-
-
 def _div_attrs(node: dagnote, svg: str) -> str:
     """The wrapper's classes and style: ``:width:``, ``:height:`` (the figure fits in
     both) and ``:scale:`` (a share of the SVG's own width) as CSS sizes."""
@@ -53,7 +48,7 @@ def _div_attrs(node: dagnote, svg: str) -> str:
         classes.append(f"align-{node['align']}")
     styles = []
     width = node["width"]
-    natural = _natural_width(svg)
+    natural = natural_width(svg)
     if not width and node.get("scale") and natural:
         width = f"{natural * node['scale'] / 100:.2f}pt"
     if width:

@@ -45,6 +45,13 @@ def root_id(svg: str) -> str | None:
     return found.group(1) if found else None
 
 
+def natural_width(svg: str) -> float | None:
+    """The SVG's own width in points (``width="414.46pt"`` on the writer's root)."""
+    match = _ROOT_TAG.search(svg)
+    found = re.search(r'\swidth="([0-9.]+)pt"', match.group(0)) if match else None
+    return float(found.group(1)) if found else None
+
+
 _SIZE = re.compile(r'\s(width|height)="([0-9.]+)pt"')
 
 
