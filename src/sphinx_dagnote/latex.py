@@ -13,9 +13,6 @@ from __future__ import annotations
 import functools
 
 from sphinx.application import Sphinx
-from sphinx.config import Config
-
-from dagnote.drawing.latex_text import latex_text
 
 PACKAGES = ("tikz", "adjustbox")
 #: Greek, ‖ and primes, letterlike symbols, arrows, mathematical operators, ceilings and
@@ -29,6 +26,8 @@ RANGES = ((0x0370, 0x0400), (0x2016, 0x2017), (0x2032, 0x2035), (0x2100, 0x2150)
 def unicode_declarations() -> str:
     """``\\DeclareUnicodeCharacter`` for every character of :data:`RANGES` that LaTeX has
     a name for."""
+    from dagnote.drawing.latex_text import latex_text  # LaTeX builds only
+
     lines = ["% dagnote: Unicode characters of diagram sources and summaries (pdflatex)"]
     for start, end in RANGES:
         for cp in range(start, end):
@@ -41,14 +40,16 @@ def unicode_declarations() -> str:
 def register(app: Sphinx) -> None:
     for package in PACKAGES:
         app.add_latex_package(package)
-    app.connect("config-inited", add_preamble)
+    app.connect("builder-inited", add_preamble)
 
 
-def add_preamble(app: Sphinx, config: Config) -> None:
-    """``config-inited``: with pdflatex, declare the Unicode characters before the
-    project's own preamble (the last declaration of a character wins: the project's)."""
-    if config.latex_engine != "pdflatex":
+def add_preamble(app: Sphinx) -> None:
+    """``builder-inited``: for the LaTeX builder with pdflatex, declare the Unicode
+    characters before the project's own preamble (the last declaration of a character
+    wins: the project's). Other builders import nothing of this."""
+    builder = app.builder
+    if builder.format != "latex" or app.config.latex_engine != "pdflatex":
         return  # xelatex and lualatex read Unicode with the fonts' own glyphs
-    elements = dict(config.latex_elements or {})
-    elements["preamble"] = unicode_declarations() + elements.get("preamble", "")
-    config.latex_elements = elements
+    context = getattr(builder, "context", None)
+    if isinstance(context, dict):
+        context["preamble"] = unicode_declarations() + context.get("preamble", "")

@@ -39,6 +39,8 @@ def test_every_figure_is_tikz_in_the_pdf(pdf) -> None:
     for label in LABELS:
         assert label in text, label
     assert "Data: N(0, 1), X." in text  # the summary legend under the VAE
+    # Greek and marks in a caption (set in math: 𝜀 reads back as math italic)
+    assert "𝒩 (0, 1), the ≀ and ▽ marks" in text
 
 
 def test_figures_fit_their_pages(pdf) -> None:
