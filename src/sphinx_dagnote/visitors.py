@@ -119,6 +119,20 @@ def _latex_height(self: LaTeXTranslator, value: str) -> str | None:
     return self.latex_image_length(value)
 
 
+def _latex_link(self: LaTeXTranslator, url: str | None) -> tuple[str, str] | None:
+    """The LaTeX around a linked box for a resolved URL, as Sphinx links a reference:
+    ``#id`` and ``%doc#id`` (the LaTeX builder's own pages) as ``\\hyperref``, anything
+    else as ``\\sphinxhref``."""
+    if not url:
+        return None
+    if url.startswith("#"):
+        return self.hyperlink(f"{self.curfilestack[-1]}:{url[1:]}"), "}}"
+    if url.startswith("%"):
+        target = url[1:].replace("#", ":") if "#" in url else f"{url[1:]}::doc"
+        return self.hyperlink(target), "}}"
+    return f"\\sphinxhref{{{self.encode_uri(url)}}}{{", "}"
+
+
 def visit_latex(self: LaTeXTranslator, node: dagnote) -> None:
     """The figure as TikZ (drawn from the same layout as the SVG), sized to fit the line
     and a share of the page (or ``:width:``/``:height:``/``:scale:``); no file, no tool."""
@@ -129,7 +143,11 @@ def visit_latex(self: LaTeXTranslator, node: dagnote) -> None:
     width = self.latex_image_length(node["width"]) if node["width"] else None
     height = _latex_height(self, node["height"]) if node.get("height") else None
     scale = node["scale"] / 100 if node.get("scale") else None
-    picture = core.fit_tikz(result.output.decode("ascii"), width, height, scale)
+    picture = result.output.decode("ascii")
+    if node.get("xrefs"):  # resolved by Sphinx for this page, as a role's would be
+        hrefs = links.resolved(node)
+        picture = core.tikz_with_xrefs(picture, lambda xref: _latex_link(self, hrefs.get(xref)))
+    picture = core.fit_tikz(picture, width, height, scale)
     align = node["align"] or "center"
     if isinstance(node.parent, nodes.figure):  # the figure environment centres it
         self.body.append(f"\n{picture}")

@@ -21,7 +21,8 @@ _WRITER = frozenset({
     "begingroup", "endgroup", "setbox", "hbox", "the", "wd", "pgfmathsetmacro", "dagnoteu",
     "begin", "end",
     "useasboundingbox", "draw", "fill", "filldraw", "node", "textsubscript",
-    "textsuperscript", "textbf", "textit", "href", "phantom", "rule", " ", "%", "#", "~",
+    "textsuperscript", "textbf", "textit", "href", "phantom", "rule", "dimexpr", "relax",
+    " ", "%", "#", "~",
 })
 _COMMENT = re.compile(r"(?<!\\)%[^\n]*")
 _ENVIRONMENT = re.compile(r"\\(?:begin|end)(?![A-Za-z@])(?!\s*\{tikzpicture\})")

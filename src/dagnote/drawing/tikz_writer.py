@@ -16,7 +16,9 @@ label can open a group, start math or run a command. :func:`fit_tikz` wraps a pi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import quote, unquote
 
 from . import outlines
 from .figure import Element, Figure, Path, Point, Shape, Text
@@ -116,29 +118,54 @@ def _shape(shape: Shape) -> str:
     raise ValueError(f"unknown shape kind {kind!r}")  # pragma: no cover
 
 
-def link_target(element: Element) -> str | None:
-    """The URL an element links to, once figures carry links (``Element.link``)."""
-    return getattr(element, "link", None)
-
-
-def _href(url: str, box: tuple[float, float, float, float]) -> str:
-    """A PDF link over the element's box (hyperref's ``\\href`` on an empty box)."""
-    x, y, w, h = box
-    safe = re.sub(r"[^A-Za-z0-9._~:/?#@!$&'()*+,;=%-]",
+def _url(url: str) -> str:
+    """A URL for hyperref's ``\\href`` (never inside another command's argument here):
+    characters outside the URL syntax, braces and backslashes percent-encoded; ``%`` and
+    ``#`` escaped as hyperref reads them."""
+    safe = re.sub(r"[^A-Za-z0-9._:/?#@!$&'()*+,;=%-]",
                   lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), url)
-    safe = safe.replace("%", "\\%").replace("#", "\\#").replace("~", "\\~")
+    return safe.replace("%", "\\%").replace("#", "\\#")
+
+
+def link_box(opener: str, closer: str, box: tuple[float, float, float, float]) -> str:
+    """A node over the element's box whose (empty) content is wrapped in a link:
+    ``opener`` + box + ``closer`` (``\\href{url}{`` and ``}``)."""
+    x, y, w, h = box
     return (f"\\node[anchor=north west,inner sep=0pt] at {_at((x, y))} "
-            f"{{\\href{{{safe}}}{{\\phantom{{\\rule{{{n(w)}*\\dagnoteu bp}}"
-            f"{{{n(h)}*\\dagnoteu bp}}}}}}}};")
+            f"{{{opener}\\phantom{{\\rule{{{n(w)}\\dimexpr\\dagnoteu bp\\relax}}"
+            f"{{{n(h)}\\dimexpr\\dagnoteu bp\\relax}}}}{closer}}};")
+
+
+#: A cross-reference (``py:class:pkg.Enc``) waits in a comment for its host, which alone
+#: can resolve it (:func:`tikz_with_xrefs`): ``% dagnote-xref x,y,w,h target`` (target quoted).
+_XREF = re.compile(r"^% dagnote-xref ([-0-9.]+),([-0-9.]+),([-0-9.]+),([-0-9.]+) (\S+)$",
+                   re.M)
 
 
 def _element(element: Element, base: float) -> list[str]:
     lines = [_shape(s) for s in element.shapes]
     lines += [t for t in (_text(t, base) for t in element.texts) if t]
-    url = link_target(element)
-    if url:
-        lines.append(_href(url, element.box))
+    if element.link:
+        lines.append(link_box(f"\\href{{{_url(element.link)}}}{{", "}", element.box))
+    elif element.xref:
+        x, y, w, h = element.box
+        target = quote(element.xref, safe=":/._-+~()")
+        lines.append(f"% dagnote-xref {n(x)},{n(y)},{n(w)},{n(h)} {target}")
     return lines
+
+
+def tikz_with_xrefs(picture: str, link: Callable[[str], tuple[str, str] | None]) -> str:
+    """The picture with each cross-reference resolved: ``link(target)`` gives the LaTeX
+    around the linked box (``("\\hyperref[label]{", "}")``), or None (no link)."""
+
+    def resolve(m: re.Match[str]) -> str:
+        found = link(unquote(m.group(5)))
+        if found is None:
+            return ""
+        box = (float(m.group(1)), float(m.group(2)), float(m.group(3)), float(m.group(4)))
+        return link_box(found[0], found[1], box)
+
+    return _XREF.sub(resolve, picture)
 
 
 # --- edges ------------------------------------------------------------------------------
