@@ -52,6 +52,11 @@ def test_latex_specials_are_set_literally(tmp_path: Path) -> None:
     assert "Overfull" not in pdf.log
 
 
+def test_a_linked_figure_compiles_without_hyperref(tmp_path: Path) -> None:
+    pdf = compile_pictures(tmp_path, 'x -> [f*] -> y\nmin y\nlink [f]: https://example.org/%7e#a')
+    assert "f" in pdf.text()  # compiled: the \\href is left out without hyperref
+
+
 def test_unicode_labels_compile_with_pdflatex(tmp_path: Path) -> None:
     pdf = compile_pictures(tmp_path, figure(UNICODE.split()),
                            "x ~ N(0, 1)\nx -> [f*] -> y_t^2\nmin y_t^2")

@@ -22,6 +22,7 @@ _WRITER = frozenset({
     "begin", "end",
     "useasboundingbox", "draw", "fill", "filldraw", "node", "textsubscript",
     "textsuperscript", "textbf", "textit", "href", "phantom", "rule", "dimexpr", "relax",
+    "ifdefined", "fi",
     " ", "%", "#", "~",
 })
 _COMMENT = re.compile(r"(?<!\\)%[^\n]*")

@@ -145,8 +145,9 @@ _XREF = re.compile(r"^% dagnote-xref ([-0-9.]+),([-0-9.]+),([-0-9.]+),([-0-9.]+)
 def _element(element: Element, base: float) -> list[str]:
     lines = [_shape(s) for s in element.shapes]
     lines += [t for t in (_text(t, base) for t in element.texts) if t]
-    if element.link:
-        lines.append(link_box(f"\\href{{{_url(element.link)}}}{{", "}", element.box))
+    if element.link:  # a document without hyperref gets the figure without the link
+        box = link_box(f"\\href{{{_url(element.link)}}}{{", "}", element.box)
+        lines.append(f"\\ifdefined\\href{box}\\fi")
     elif element.xref:
         x, y, w, h = element.box
         target = quote(element.xref, safe=":/._-+~()")
