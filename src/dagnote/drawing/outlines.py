@@ -38,6 +38,12 @@ SUB_SHIFT = 0.25
 SUP_SHIFT = -0.4
 
 
+def fmt(value: float) -> str:
+    """A coordinate with at most two decimals and no trailing zeros: 12, 12.5, 12.25."""
+    s = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
 # --- marks ------------------------------------------------------------------------------
 
 def _star_outline() -> list[Point]:

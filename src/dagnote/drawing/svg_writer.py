@@ -25,7 +25,7 @@ from dagnote.drawing.theme import ROOT_STYLE, SVG_NS, XLINK_NS, style_sheet
 
 from . import outlines
 from .figure import Element, Figure, Path, Point, Shape, Text
-from .outlines import SCRIPT_SIZE, SUB_SHIFT, SUP_SHIFT
+from .outlines import SCRIPT_SIZE, SUB_SHIFT, SUP_SHIFT, fmt
 
 FONT = "Arial, 'Liberation Sans', Helvetica, sans-serif"
 SERIF = "'Times New Roman', 'Liberation Serif', Times, serif"
@@ -40,12 +40,6 @@ DASH = " ".join(f"{d:g}" for d in outlines.DASH)
 
 def _q(tag: str) -> str:
     return f"{{{SVG_NS}}}{tag}"
-
-
-def fmt(value: float) -> str:
-    """A coordinate with at most two decimals and no trailing zeros: 12, 12.5, 12.25."""
-    s = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if s in ("-0", "") else s
 
 
 def _pt(p: Point) -> str:

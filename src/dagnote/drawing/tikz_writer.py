@@ -33,14 +33,7 @@ BP = 72.27 / 72
 MAX_HEIGHT = r"0.6\textheight"
 #: Text whose width in the document's font, over its width in the layout's, sets the scale.
 SAMPLE = "abcdefghijklmnopqrstuvwxyz"
-PREAMBLE = (r"\usepackage{tikz}", r"\usepackage{adjustbox}", r"\usepackage{amssymb}")
-
-
-def n(value: float) -> str:
-    """A coordinate with at most two decimals and no trailing zeros."""
-    s = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if s in ("-0", "") else s
-
+n = outlines.fmt  # a coordinate with at most two decimals
 
 def _at(p: Point) -> str:
     return f"({n(p[0])},{n(p[1])})"
