@@ -5,8 +5,8 @@ Labels go through pylatexenc's Unicode-to-LaTeX table (``\\`` -> ``\\textbacksla
 the output is ASCII and needs no ``inputenc``/``newunicodechar`` declaration; a few rules
 come first: script capitals as ``\\mathcal`` (the notation's 𝒩, without mathrsfs), the
 characters T1 fonts turn into ligatures (``--``, ``<<``, ``!```, ``,,``) kept apart, ``|``
-in math, control characters as spaces, format characters dropped. A character
-LaTeX has no name for is drawn as a bold ``?``.
+in math, ``'`` straight (``x'``), control characters as spaces, format characters
+dropped. A character LaTeX has no name for is drawn as a bold ``?``.
 
 Needs, at most: ``amssymb`` (double-struck letters and a few operators); Sphinx loads it.
 """
@@ -31,6 +31,7 @@ def _own_rules() -> dict[int, str]:
     rules[ord("<")] = r"\ensuremath{<}"
     rules[ord(">")] = r"\ensuremath{>}"
     rules[ord("|")] = r"\ensuremath{|}"  # OT1 fonts have no bar
+    rules[ord("'")] = r"\textquotesingle{}"  # straight, as in the SVG (x' is x-prime)
     for cp in list(range(0x1D49C, 0x1D4B6)) + [0x212C, 0x2130, 0x2131, 0x210B, 0x2110,
                                               0x2112, 0x2133, 0x211B]:
         name = unicodedata.name(chr(cp), "")
