@@ -108,6 +108,12 @@ def _shape(shape: Shape) -> str:
         width = outlines.triangle_stroke(shape)
         points = outlines.triangle(shape, width, kind == "min")
         return f"\\draw[{_width(width)},line join=miter] {_polygon(points)};"
+    if kind == "problem":  # a check's warning: a dashed outline (show problems)
+        return (f"\\draw[{_width(1.2)},dash pattern=on 4*\\dagnoteu bp off 3*\\dagnoteu bp] "
+                f"{box};")
+    if kind == "badge":  # the circle of a problem's number
+        return (f"\\filldraw[fill=white,{_width(1.2)}] {_at((x + w / 2, y + h / 2))} "
+                f"circle[radius={n(min(w, h) / 2)}];")
     raise ValueError(f"unknown shape kind {kind!r}")  # pragma: no cover
 
 
