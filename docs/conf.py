@@ -36,3 +36,17 @@ dagnote_strict = True  # our own docs must be free of lint warnings, too
 # captioned code blocks name files (quickstart, install): no "Listing N" before them
 html_static_path = ["_static"]
 html_css_files = ["listings.css"]
+
+# The PDF of the gallery (scripts/docs.sh builds it when TeX is installed and links it
+# from gallery.rst): the LaTeX builder draws every figure as TikZ, in the PDF's own font.
+latex_documents = [("gallery", "dagnote-gallery.tex", "dagnote: the gallery as TikZ",
+                    author, "howto")]
+latex_elements = {
+    # the PDF shows dagnote's figures only: the HTML page's "dagnote" labels and the
+    # hand-drawn reference images beside them are left out (their containers' classes)
+    "preamble": r"""
+\newenvironment{sphinxclassdagnote-compare-reference}{\setbox0=\vbox\bgroup}{\egroup}
+\newenvironment{sphinxclassdagnote-compare-label}{\setbox0=\vbox\bgroup}{\egroup}
+\setcounter{secnumdepth}{0}
+""",
+}

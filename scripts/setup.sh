@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Set up a development environment: a virtualenv in .venv with dagnote and its test extras,
 # plus (when run as root on Debian/Ubuntu) the system packages the full test suite uses:
-# rsvg-convert (PNG/PDF output and checks) and Chromium (browser tests).
+# rsvg-convert (PNG/PDF output and checks), Chromium (browser tests), and TeX for the
+# LaTeX/PDF tests and the gallery PDF: pdflatex with TikZ and what Sphinx's LaTeX needs
+# (latex-extra, fonts-recommended, tex-gyre), latexmk, and poppler-utils (pdfinfo,
+# pdftotext) to read the PDF back; about 70 MB, a minute to install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +12,9 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   want=""
   command -v rsvg-convert >/dev/null 2>&1 || want="$want librsvg2-bin"
   command -v chromium >/dev/null 2>&1 || want="$want chromium"
+  command -v latexmk >/dev/null 2>&1 || want="$want latexmk texlive-latex-recommended \
+    texlive-latex-extra texlive-pictures texlive-fonts-recommended tex-gyre"
+  command -v pdftotext >/dev/null 2>&1 || want="$want poppler-utils"
   if [ -n "$want" ]; then
     echo "setup: apt-get install$want" >&2
     apt-get update -qq >/dev/null

@@ -22,6 +22,8 @@ _EXPORTS = {
     "engine_runs": "build.pipeline",
     "RenderOptions": "build.options",
     "with_problems_shown": "build.options",
+    "fit_tikz": "drawing.tikz_writer",
+    "tikz_with_xrefs": "drawing.tikz_writer",
     "for_page": "documents.page",
     "has_links": "documents.links",
     "rebase": "documents.links",
@@ -58,6 +60,7 @@ if TYPE_CHECKING:
     from .build.result import Checked, ObjectiveSummary, Rendered, Summary
     from .documents.links import has_links, rebase, with_links, xref_targets
     from .documents.page import for_page, root_id
+    from .drawing.tikz_writer import fit_tikz, tikz_with_xrefs
     from .language.diagnostics import DagnoteError, Diagnostic, DiagramError, EngineError
     from .notebook import Diagram
 
@@ -100,6 +103,7 @@ __all__ = [
     "__version__",
     "check",
     "engine_runs",
+    "fit_tikz",
     "for_page",
     "has_links",
     "load_ipython_extension",
@@ -109,6 +113,7 @@ __all__ = [
     "root_id",
     "start_render",
     "stylesheet_path",
+    "tikz_with_xrefs",
     "warm_up",
     "with_links",
     "write_atomic",

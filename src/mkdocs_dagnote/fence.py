@@ -10,10 +10,10 @@ import re
 import shlex
 from dataclasses import dataclass
 
-from dagnote.documents.widths import width_problem
+from dagnote.documents.widths import scale_problem, width_problem
 
-KNOWN_KEYS = ("caption", "alt", "id", "class", "width", "summary", "file", "render",
-              "show_source", "show-problems")
+KNOWN_KEYS = ("caption", "alt", "id", "class", "width", "height", "scale", "summary", "file",
+              "render", "show_source", "show-problems")
 
 _ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_:.-]*$")
 _CLASS_RE = re.compile(r"^-?[A-Za-z_][A-Za-z0-9_-]*$")
@@ -35,6 +35,8 @@ class FenceOptions:
     id: str | None = None
     classes: tuple[str, ...] = ()
     width: str | None = None
+    height: str | None = None
+    scale: float | None = None  # percent of the SVG's own size
     summary: bool | None = None  # None: the site default
     file: str | None = None
     render: bool = True  # False: show the source, highlighted, instead of a figure
@@ -81,6 +83,31 @@ def _flag(key: str, value: str) -> bool:
     raise FenceError(f"{key} must be true or false, not {value!r}")
 
 
+def _length(value: str | None, what: str) -> str | None:
+    """A CSS width or height, bounded (no page tens of millions of pixels wide)."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not _WIDTH_RE.match(value):
+        raise FenceError(f"invalid {what} {value!r}: use a number with px, em, rem or %")
+    problem = width_problem(value, what)
+    if problem:
+        raise FenceError(problem)
+    return value + "px" if value[-1].isdigit() else value
+
+
+def _scale(value: str) -> float:
+    """A percentage of the figure's own size: ``50`` or ``50%``."""
+    try:
+        number = float(value.strip().removesuffix("%"))
+    except ValueError:
+        raise FenceError(f"invalid scale {value!r}: use a percentage such as 50") from None
+    problem = scale_problem(number)
+    if problem:
+        raise FenceError(problem)
+    return number
+
+
 def validate(
     values: dict[str, str], classes: list[str] | tuple[str, ...] = (), ident: str | None = None
 ) -> FenceOptions:
@@ -98,16 +125,9 @@ def validate(
     ident = values.get("id", ident)
     if ident is not None and not _ID_RE.match(ident):
         raise FenceError(f"invalid id {ident!r}: use letters, digits, '-', '_', ':', '.'")
-    width = values.get("width")
-    if width is not None:
-        width = width.strip()
-        if not _WIDTH_RE.match(width):
-            raise FenceError(f"invalid width {width!r}: use a number with px, em, rem or %")
-        problem = width_problem(width)  # bounded: no page tens of millions of pixels wide
-        if problem:
-            raise FenceError(problem)
-        if width[-1].isdigit():
-            width += "px"
+    width = _length(values.get("width"), "width")
+    height = _length(values.get("height"), "height")
+    scale = _scale(values["scale"]) if "scale" in values else None
     summary, show_source = (_flag(key, values[key]) if key in values else None
                             for key in ("summary", "show_source"))
     file = values.get("file")
@@ -119,6 +139,8 @@ def validate(
         id=ident,
         classes=tuple(all_classes),
         width=width,
+        height=height,
+        scale=scale,
         summary=summary,
         file=file.strip() if file else None,
         render=_flag("render", values["render"]) if "render" in values else True,

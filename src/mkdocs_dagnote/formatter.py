@@ -39,9 +39,12 @@ def figure_html(
     attrs = Markup(' class="{}"').format(classes)
     if opts.id:
         attrs += Markup(' id="{}"').format(opts.id)
-    style = Markup(' style="width: {}"').format(opts.width) if opts.width else Markup("")
+    sizes = [f"width: {opts.width}"] if opts.width else []
+    sizes += [f"height: {opts.height}"] if opts.height else []
+    style = Markup(' style="{}"').format("; ".join(sizes)) if sizes else Markup("")
+    image_class = "dagnote-image dagnote-height" if opts.height else "dagnote-image"
     parts = [Markup("<figure{}>").format(attrs)]
-    parts.append(Markup('<div class="dagnote-image"{}>{}</div>').format(style, image))
+    parts.append(Markup('<div class="{}"{}>{}</div>').format(image_class, style, image))
     if opts.caption:
         parts.append(Markup("<figcaption>{}</figcaption>").format(opts.caption))
     if show_summary and summary_lines:

@@ -22,7 +22,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 import dagnote
-from dagnote.build.options import DIRECTIONS, RenderOptions
+from dagnote.build.options import DIRECTIONS, FONT_FAMILIES, RenderOptions
 from dagnote.documents.fences import Fence, scan
 from dagnote.documents.includes import IncludeError, read_include
 from dagnote.language.positions import split_lines
@@ -52,6 +52,7 @@ class DagnotePluginConfig(base.Config):
     show_problems = c.Type(bool, default=False)
     direction = c.Optional(c.Choice(DIRECTIONS))
     font_size = c.Type((int, float), default=RenderOptions().font_size)
+    font_family = c.Choice(FONT_FAMILIES, default="sans-serif")
     timeout = Timeout()
     on_error = c.Choice(("warn", "raise"), default="warn")
     prune_cache = c.Type(bool, default=True)
@@ -130,6 +131,7 @@ class DagnotePlugin(BasePlugin[DagnotePluginConfig]):
             options=dagnote.RenderOptions(
                 direction=self.config.direction,
                 font_size=float(self.config.font_size),
+                font_family=self.config.font_family,
                 timeout=float(self.config.timeout),
                 show_problems=self.config.show_problems,
             ),

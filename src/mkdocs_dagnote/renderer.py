@@ -11,7 +11,7 @@ import logging
 import os
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -21,6 +21,7 @@ from mkdocs.exceptions import PluginError
 import dagnote
 from dagnote.documents.fences import Fence
 from dagnote.documents.includes import IncludeError, is_diagram_file, read_include
+from dagnote.documents.page import natural_width
 from dagnote.documents.quoting import WITHHELD_NOTE, excerpt, listed, withheld
 from dagnote.language.positions import host_position, split_lines
 
@@ -306,6 +307,10 @@ class SiteRenderer:
             svg = dagnote.with_links(result.output.decode("utf-8"),  # URLs only
                                      rebase=self.page.link_url if self.page else None)
             image = inline_svg(dagnote.for_page(svg, opts.alt, self._copy_number(svg)))
+        if opts.scale and not opts.width:  # a share of the drawing's own width
+            natural = natural_width(result.output.decode("utf-8"))
+            if natural:
+                opts = replace(opts, width=f"{natural * opts.scale / 100:.2f}pt")
         return figure_html(image, opts, summary, show)
 
     def _file_links(self, output: bytes) -> tuple[bytes, bool]:

@@ -94,9 +94,11 @@ def fence_format(
 
 def _as_values(opts: Any) -> dict[str, str]:
     values: dict[str, str] = {}
-    for key in ("caption", "alt", "id", "width", "file"):
+    for key in ("caption", "alt", "id", "width", "height", "file"):
         if getattr(opts, key) is not None:
             values[key] = getattr(opts, key)
+    if opts.scale is not None:
+        values["scale"] = f"{opts.scale:g}"
     if opts.classes:
         values["class"] = " ".join(opts.classes)
     for key in ("summary", "show_source"):

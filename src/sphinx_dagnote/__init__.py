@@ -9,7 +9,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import assets, collect, config, fallback, visitors
+from . import assets, collect, config, fallback, latex, visitors
 from .directive import DagnoteDirective
 from .nodes import dagnote
 
@@ -25,6 +25,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         latex=(visitors.visit_latex, visitors.depart_noop),
     )
     app.add_directive("dagnote", DagnoteDirective)
+    latex.register(app)
     app.connect("config-inited", assets.add_static)
     app.connect("env-purge-doc", collect.purge)
     app.connect("env-merge-info", collect.merge)

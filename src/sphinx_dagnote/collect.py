@@ -67,11 +67,11 @@ def merge(app: Sphinx, env: BuildEnvironment, docnames: Set[str],
 
 
 def image_format(builder: Builder) -> str | None:
-    """Which image a builder embeds: SVG for HTML-like, PDF for LaTeX, none otherwise."""
+    """Which image a builder embeds: SVG for HTML-like, TikZ for LaTeX, none otherwise."""
     if builder.format == "html":
         return "svg"
     if builder.format == "latex":
-        return "pdf"
+        return "tikz"
     return None
 
 
@@ -81,7 +81,8 @@ def options(builder: Builder, fmt: str, direction: str | None) -> core.RenderOpt
                               direction=direction, timeout=float(config.dagnote_timeout),
                               default_direction=config.dagnote_direction,
                               font_size=float(config.dagnote_font_size),
-                              show_problems=bool(config.dagnote_show_problems))
+                              show_problems=bool(config.dagnote_show_problems),
+                              font_family=config.dagnote_font_family)
 
 
 Key = tuple[str, "str | None", str]
@@ -147,7 +148,7 @@ def _remember_failures(app: Sphinx) -> None:
     failed = _FAILED.pop(app.builder, set())
     docs = sorted(doc for doc, entries in _registry(app.env).items()
                   if any((e.source, e.direction, fmt) in failed
-                         for e in entries for fmt in ("svg", "pdf")))
+                         for e in entries for fmt in ("svg", "tikz")))
     path = _failed_file(app)
     with contextlib.suppress(OSError):
         if docs:

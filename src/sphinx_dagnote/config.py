@@ -10,7 +10,13 @@ from sphinx.builders import Builder
 from sphinx.config import ENUM, Config
 from sphinx.util import logging
 
-from dagnote.build.options import DIRECTIONS, MAX_TIMEOUT, RenderOptions, valid_timeout
+from dagnote.build.options import (
+    DIRECTIONS,
+    FONT_FAMILIES,
+    MAX_TIMEOUT,
+    RenderOptions,
+    valid_timeout,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +73,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "dagnote_font_size", RenderOptions().font_size, "html", frozenset({float, int}),
         "Label font size in points.",
+    ),
+    Setting(
+        "dagnote_font_family", "sans-serif", "html", ENUM(*FONT_FAMILIES),
+        'Label font of SVG figures: "sans-serif" (Arial, Liberation Sans, Helvetica; '
+        'default) or "serif" (Times New Roman, Liberation Serif). LaTeX output always '
+        "uses the document's own font.",
     ),
     Setting(
         "dagnote_timeout", 30.0, "", frozenset({float, int}),

@@ -15,7 +15,7 @@ import dagnote as core
 from dagnote.build.options import DIRECTIONS
 from dagnote.documents.includes import IncludeError, confine, is_diagram_file, read_file
 from dagnote.documents.quoting import WITHHELD_NOTE, listed, withheld
-from dagnote.documents.widths import width_problem
+from dagnote.documents.widths import scale_problem, width_problem
 
 from . import collect, links
 from .config import HTML_FORMATS
@@ -49,6 +49,24 @@ def _width(argument: str) -> str:
     return value
 
 
+def _height(argument: str) -> str:
+    """Like :func:`_width`: a length or percentage (of the text height in LaTeX)."""
+    value = directives.length_or_percentage_or_unitless(argument)
+    problem = width_problem(value, "height")
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def _scale(argument: str) -> float:
+    """A percentage of the natural size (``50`` or ``50%``), as in ``.. image::``."""
+    value = float(directives.percentage(argument))
+    problem = scale_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
 class DagnoteDirective(SphinxDirective):
     """A diagram from inline content or from a file next to the document."""
 
@@ -63,6 +81,8 @@ class DagnoteDirective(SphinxDirective):
         "align": _align,
         "class": directives.class_option,
         "width": _width,
+        "height": _height,
+        "scale": _scale,
         "summary": directives.flag,
         "no-summary": directives.flag,
         "show-source": directives.flag,
@@ -190,6 +210,8 @@ class DagnoteDirective(SphinxDirective):
         node["show_summary"] = show_summary
         node["html_format"] = opts.get("html-format") or self.config.dagnote_html_format
         node["width"] = opts.get("width")
+        node["height"] = opts.get("height")
+        node["scale"] = opts.get("scale")
         node["align"] = opts.get("align")
         node["location"] = location
         node["classes"] += ["dagnote-diagram", *opts.get("class", [])]

@@ -10,5 +10,6 @@ class dagnote(nodes.General, nodes.Inline, nodes.Element):  # noqa: N801 (docuti
 
     Attributes: ``source`` (the diagram text), ``direction`` (render override or None),
     ``alt``, ``summary`` (list of three lines), ``show_summary``, ``html_format``,
-    ``width``, ``align``, ``location`` ("path:line" for write-time warnings).
+    ``width``, ``height``, ``scale`` (percent or None), ``align``, ``location``
+    ("path:line" for write-time warnings).
     """

@@ -1,4 +1,4 @@
-"""Writers: inline SVG or <img> for HTML builders, a PDF figure for LaTeX."""
+"""Writers: inline SVG or <img> for HTML builders, a TikZ picture for LaTeX."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 
 import dagnote as core
+from dagnote.documents.page import natural_width
 
 from . import collect, links
 from .nodes import dagnote
@@ -35,17 +36,28 @@ def write_atomic(path: Path, data: bytes) -> None:
     core.write_atomic(path, data)
 
 
-def _div_attrs(node: dagnote) -> str:
+def _css_length(value: str) -> str:
+    return value + "px" if re.fullmatch(r"[0-9.]+", value) else value
+
+
+def _div_attrs(node: dagnote, svg: str) -> str:
+    """The wrapper's classes and style: ``:width:``, ``:height:`` (the figure fits in
+    both) and ``:scale:`` (a share of the SVG's own width) as CSS sizes."""
     classes = list(node["classes"])
     if node["align"] and not isinstance(node.parent, nodes.figure):  # the figure aligns
         classes.append(f"align-{node['align']}")
-    style = ""
-    if node["width"]:
+    styles = []
+    width = node["width"]
+    natural = natural_width(svg)
+    if not width and node.get("scale") and natural:
+        width = f"{natural * node['scale'] / 100:.2f}pt"
+    if width:
         classes.append("dagnote-sized")
-        width = node["width"]
-        if re.fullmatch(r"[0-9.]+", width):
-            width += "px"
-        style = f' style="width: {html.escape(width)}"'
+        styles.append(f"width: {_css_length(width)}")
+    if node.get("height"):
+        classes.append("dagnote-height")
+        styles.append(f"height: {_css_length(node['height'])}")
+    style = f' style="{html.escape("; ".join(styles))}"' if styles else ""
     return f'class="{html.escape(" ".join(classes))}"{style}'
 
 
@@ -84,7 +96,7 @@ def visit_html(self: HTML5Translator, node: dagnote) -> None:
         inner = core.for_page(links.for_html(self.builder, node, svg),
                               node["alt"] if node["explicit_alt"] else None,
                               _copy_number(self, svg))
-    self.body.append(f"<div {_div_attrs(node)}>{inner}</div>\n")
+    self.body.append(f"<div {_div_attrs(node, svg)}>{inner}</div>\n")
     raise nodes.SkipNode
 
 
@@ -100,27 +112,50 @@ def _object(self: HTML5Translator, node: dagnote, svg: str, alt: str) -> str:
             f'<img src="{src}" alt="{alt}" /></object>')
 
 
+def _latex_height(self: LaTeXTranslator, value: str) -> str | None:
+    """A height as LaTeX: a percentage of the text height, other units as Sphinx's."""
+    if value.endswith("%"):
+        return f"{float(value[:-1]) / 100:.3f}\\textheight"
+    return self.latex_image_length(value)
+
+
+def _latex_link(self: LaTeXTranslator, url: str | None) -> tuple[str, str] | None:
+    """The LaTeX around a linked box for a resolved URL, as Sphinx links a reference:
+    ``#id`` and ``%doc#id`` (the LaTeX builder's own pages) as ``\\hyperref``, anything
+    else as ``\\sphinxhref``."""
+    if not url:
+        return None
+    if url.startswith("#"):
+        return self.hyperlink(f"{self.curfilestack[-1]}:{url[1:]}"), "}}"
+    if url.startswith("%"):
+        target = url[1:].replace("#", ":") if "#" in url else f"{url[1:]}::doc"
+        return self.hyperlink(target), "}}"
+    return f"\\sphinxhref{{{self.encode_uri(url)}}}{{", "}"
+
+
 def visit_latex(self: LaTeXTranslator, node: dagnote) -> None:
-    """Write a PDF next to the .tex and include it, no wider than the text."""
-    result = collect.rendered(self.builder, node, "pdf")
+    """The figure as TikZ (drawn from the same layout as the SVG), sized to fit the line
+    and a share of the page (or ``:width:``/``:height:``/``:scale:``); no file, no tool."""
+    result = collect.rendered(self.builder, node, "tikz")
     if result.output is None:
         self.body.append(self.encode(node["alt"]))
         raise nodes.SkipNode
-    name = image_name(node, "pdf")
-    base = name.removesuffix(".pdf")
-    write_atomic(Path(self.builder.outdir) / name, result.output)
     width = self.latex_image_length(node["width"]) if node["width"] else None
-    opts = f"[width={width}]" if width else ""
+    height = _latex_height(self, node["height"]) if node.get("height") else None
+    scale = node["scale"] / 100 if node.get("scale") else None
+    picture = result.output.decode("ascii")
+    if node.get("xrefs"):  # resolved by Sphinx for this page, as a role's would be
+        hrefs = links.resolved(node)
+        picture = core.tikz_with_xrefs(picture, lambda xref: _latex_link(self, hrefs.get(xref)))
+    picture = core.fit_tikz(picture, width, height, scale)
     align = node["align"] or "center"
-    inside_figure = isinstance(node.parent, nodes.figure)
-    graphic = f"\\sphinxincludegraphics{opts}{{{{{base}}}.pdf}}"
-    if inside_figure:
-        self.body.append(f"\n{graphic}\n")
-    else:
-        pre = {"left": "{", "center": "{\\hfill", "right": "{\\hfill"}[align]
-        post = {"left": "\\hspace*{\\fill}}", "center": "\\hspace*{\\fill}}",
-                "right": "}"}[align]
-        self.body.append(f"\n\n\\noindent{pre}{graphic}{post}\n\n")
+    if isinstance(node.parent, nodes.figure):  # the figure environment centres it
+        self.body.append(f"\n{picture}")
+    else:  # not a float: it stays where it is written
+        pre = {"left": "", "center": "\\hfill", "right": "\\hfill"}[align]
+        post = {"left": "\\hspace*{\\fill}", "center": "\\hspace*{\\fill}",
+                "right": ""}[align]
+        self.body.append(f"\n\n\\noindent{{{pre}{picture}{post}}}\n\n")
     raise nodes.SkipNode
 
 

@@ -16,12 +16,21 @@ from ..documents.includes import (
     read_file,
     resolve_include,
 )
+from ..documents.page import resized
+from ..documents.widths import latex_length, scale_problem, width_problem
 from ..language.diagnostics import Diagnostic
 from ..language.positions import split_lines
 from .atomic import write_atomic
 from .cache import Cache
 from .excerpt import excerpt
-from .options import DIRECTIONS, FORMATS, MAX_TIMEOUT, RenderOptions, valid_timeout
+from .options import (
+    DIRECTIONS,
+    FONT_FAMILIES,
+    FORMATS,
+    MAX_TIMEOUT,
+    RenderOptions,
+    valid_timeout,
+)
 from .pipeline import check as check_source
 from .pipeline import render_many
 
@@ -87,6 +96,36 @@ def _timeout(value: float) -> float:
         raise click.BadParameter(str(exc)) from None
 
 
+def _length(value: str | None, what: str) -> str | None:
+    problem = width_problem(value, what) if value else None
+    if problem:
+        raise click.BadParameter(problem)
+    return value
+
+
+def _scale(value: float | None) -> float | None:
+    problem = scale_problem(value) if value is not None else None
+    if problem:
+        raise click.BadParameter(problem)
+    return value
+
+
+def _sized(output: bytes, fmt: str, width: str | None, height: str | None,
+           scale: float | None) -> bytes:
+    """The image at the size asked for: SVG attributes, or TikZ in its adjustbox."""
+    factor = scale / 100 if scale else None
+    if fmt == "svg":
+        return resized(output.decode("ascii"), width, height, factor).encode("ascii")
+    if fmt == "tikz":
+        from ..drawing.tikz_writer import fit_tikz
+
+        return fit_tikz(output.decode("ascii"),
+                        latex_length(width) if width else None,
+                        latex_length(height, "\\textheight") if height else None,
+                        factor).encode("ascii")
+    return output
+
+
 def _echo(path: str, diag: Diagnostic, block: Block) -> None:
     """A diagnostic at its line and column of the file (the block's indentation undone),
     then that line of the file with a caret under the column."""
@@ -146,13 +185,28 @@ def check(files: tuple[str, ...], root: str | None, strict: bool) -> None:
                    f"means {MAX_TIMEOUT:g}.")
 @click.option("--show-problems", is_flag=True,
               help="Mark what the checks warn about in the figures (as 'show problems').")
+@click.option("--font", type=click.Choice(FONT_FAMILIES), default="sans-serif",
+              show_default=True, help="Label font of SVG, PNG and PDF figures (TikZ uses "
+                                      "the LaTeX document's font).")
+@click.option("--width", callback=lambda ctx, param, value: _length(value, "width"),
+              help="svg, tikz: figure width (300px, 8cm, 50%: of the line in LaTeX).")
+@click.option("--height", callback=lambda ctx, param, value: _length(value, "height"),
+              help="svg, tikz: figure height (the figure fits in width and height).")
+@click.option("--scale", type=float, default=None,
+              callback=lambda ctx, param, value: _scale(value),
+              help="svg, tikz: percent of the natural size (tikz: labels at the text's "
+                   "size, still no wider than the line).")
 @_ROOT
 def render(files: tuple[str, ...], outdir: str, fmt: str, direction: str | None,
-           cache_dir: str | None, timeout: float, show_problems: bool,
+           cache_dir: str | None, timeout: float, show_problems: bool, font: str,
+           width: str | None, height: str | None, scale: float | None,
            root: str | None) -> None:
-    """Render every diagram in FILES into OUTDIR (NAME.svg, or NAME-2.svg for later blocks)."""
+    """Render every diagram in FILES into OUTDIR (NAME.svg, or NAME-2.svg for later blocks;
+    --format tikz writes NAME.tex for \\input in a LaTeX document)."""
+    if fmt in ("png", "pdf") and (width or height or scale):
+        raise click.UsageError("--width, --height and --scale apply to svg and tikz output")
     options = RenderOptions(format=fmt, direction=direction,  # type: ignore[arg-type]
-                            timeout=timeout, show_problems=show_problems)
+                            timeout=timeout, show_problems=show_problems, font_family=font)
     blocks, failed = _blocks(files, root)
     out = Path(outdir)
     try:
@@ -172,7 +226,7 @@ def render(files: tuple[str, ...], outdir: str, fmt: str, direction: str | None,
                 click.echo(f"{path}:{block.line}:1: error: {result.engine_error}", err=True)
             continue
         stem = Path(path).stem + (f"-{index + 1}" if index else "")
-        target = out / f"{stem}.{fmt}"
+        target = out / f"{stem}.{'tex' if fmt == 'tikz' else fmt}"
         if written.get(target) == path:  # the same included file, named by two documents
             continue
         if target in written:  # a/doc.dag and b/doc.dag: never overwrite one with the other
@@ -181,7 +235,7 @@ def render(files: tuple[str, ...], outdir: str, fmt: str, direction: str | None,
             failed += 1
             continue
         try:
-            write_atomic(target, result.output)
+            write_atomic(target, _sized(result.output, fmt, width, height, scale))
         except OSError as exc:  # read-only, full disk, a directory in the way
             _error(path, f"cannot write {target}: {exc.strerror or exc}")
             failed += 1

@@ -7,8 +7,12 @@ from typing import Literal
 
 from ..language.syntax import DIRECTIONS as DIRECTIONS  # re-exported for the hosts
 
-Format = Literal["svg", "png", "pdf"]
-FORMATS: tuple[str, ...] = ("svg", "png", "pdf")
+Format = Literal["svg", "png", "pdf", "tikz"]
+FORMATS: tuple[str, ...] = ("svg", "png", "pdf", "tikz")
+#: label fonts of SVG (and PNG/PDF) figures: generic families, because labels are measured
+#: with Arial/Liberation Sans widths (a serif face is narrower: its labels fit too); TikZ
+#: figures always use the LaTeX document's own font
+FONT_FAMILIES: tuple[str, ...] = ("sans-serif", "serif")
 #: the longest timeout: a larger one (``inf`` included, meaning "no limit") is this one
 MAX_TIMEOUT = 3600.0
 
@@ -49,14 +53,20 @@ class RenderOptions:
     font_size: float = 15.0
     # mark in the figure what the checks warn about (as the 'show problems' statement)
     show_problems: bool = False
+    font_family: str = "sans-serif"  # one of FONT_FAMILIES
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "timeout", valid_timeout(self.timeout))
+        if self.font_family not in FONT_FAMILIES:
+            raise ValueError(f"font family must be one of {', '.join(FONT_FAMILIES)}, "
+                             f"not {self.font_family!r}")
 
     def key(self) -> dict[str, object]:
         """What of these options changes the output (the timeout does not)."""
         data = asdict(self)
         data.pop("timeout")
+        if data["font_family"] == "sans-serif":  # the default keeps earlier cache keys
+            data.pop("font_family")
         return data
 
 

@@ -275,7 +275,7 @@ class RenderJob:
         if body.startswith(TIMEOUT_ENTRY):
             return self._timed_out_before(i, source, body)
         output, meta = _unpack(source, body)
-        if self.options.format == "svg" and not _trusted(output):
+        if not _trusted(output, self.options.format):
             return None  # not what the writer writes: drawn again, and the row replaced
         if meta is None:
             known = _compiled(source)
@@ -507,11 +507,18 @@ class _Budget:
             self._left = max(0, self._left - count)
 
 
-def _trusted(svg: bytes) -> bool:
-    """Whether a cached SVG may go into a page (see :mod:`dagnote.drawing.trusted`)."""
-    from ..drawing.trusted import trusted
+def _trusted(output: bytes, fmt: str) -> bool:
+    """Whether a cached SVG may go into a page (see :mod:`dagnote.drawing.trusted`) or
+    cached TikZ into a LaTeX document (:mod:`dagnote.drawing.tikz_trusted`)."""
+    if fmt == "svg":
+        from ..drawing.trusted import trusted
 
-    return trusted(svg)
+        return trusted(output)
+    if fmt == "tikz":
+        from ..drawing.tikz_trusted import trusted_tikz
+
+        return trusted_tikz(output)
+    return True
 
 
 def _run_batch(graphs: list[dict[str, Any]], timeout: float,
@@ -577,7 +584,8 @@ def batch_size(count: int, workers: int, limit: int = BATCH_SIZE) -> int:
 
 def _finish(drawing: _Drawing, key: str, laid_out: list[dict[str, Any] | str],
             options: RenderOptions) -> bytes | str:
-    """Draw one laid-out diagram as SVG (or PNG/PDF from it); a message if it failed."""
+    """Draw one laid-out diagram as SVG (or PNG/PDF from it) or TikZ; a message if it
+    failed."""
     failed = next((r for r in laid_out if isinstance(r, str)), None)
     if failed is not None:
         return failed
@@ -589,12 +597,17 @@ def _finish(drawing: _Drawing, key: str, laid_out: list[dict[str, Any] | str],
     try:
         figure = assemble(drawing.scenes, laid_out)  # type: ignore[arg-type]
         add_legend(figure, drawing.problems, options.font_size)
-        svg = write_svg(figure, f"dagnote-{key[:12]}", drawing.title, drawing.desc)
+        if options.format == "tikz":
+            from ..drawing.tikz_writer import write_tikz
+
+            return write_tikz(figure, options.font_size, drawing.title)
+        root_id = f"dagnote-{key[:12]}"
+        serif = options.font_family == "serif"
+        svg = write_svg(figure, root_id, drawing.title, drawing.desc, serif=serif)
         if options.format != "svg":
-            root_id = f"dagnote-{key[:12]}"
             return convert(svg, options.format, options.timeout,
                            lambda: write_svg(figure, root_id, drawing.title, drawing.desc,
-                                             themed=False))
+                                             themed=False, serif=serif))
     except EngineError as exc:
         return str(exc)
     except Exception as exc:  # noqa: BLE001 - a result or drawing bug: this diagram only

@@ -47,3 +47,32 @@ def root_id(svg: str) -> str | None:
     match = _ROOT_TAG.search(svg)
     found = _ROOT_ID.search(match.group(0)) if match else None
     return found.group(1) if found else None
+
+
+def natural_width(svg: str) -> float | None:
+    """The SVG's own width in points (``width="414.46pt"`` on the writer's root)."""
+    match = _ROOT_TAG.search(svg)
+    found = re.search(r'\swidth="([0-9.]+)pt"', match.group(0)) if match else None
+    return float(found.group(1)) if found else None
+
+
+_SIZE = re.compile(r'\s(width|height)="([0-9.]+)pt"')
+
+
+def resized(svg: str, width: str | None = None, height: str | None = None,
+            scale: float | None = None) -> str:
+    """The SVG with the size an author asked for on its root: CSS lengths ``width`` and
+    ``height`` (given one, the other follows the drawing's proportions), or ``scale`` times
+    its own size. Works on the writer's output (``width="...pt" height="...pt"``)."""
+    match = _ROOT_TAG.search(svg)
+    if match is None or not (width or height or scale):
+        return svg
+    root = match.group(0)
+    if width or height:
+        root = _SIZE.sub("", root)
+        given = {"width": width, "height": height}
+        extra = "".join(f' {k}="{html.escape(v, quote=True)}"' for k, v in given.items() if v)
+        root = root.replace("<svg", f"<svg{extra}", 1)
+    elif scale:
+        root = _SIZE.sub(lambda m: f' {m.group(1)}="{float(m.group(2)) * scale:.2f}pt"', root)
+    return svg[: match.start()] + root + svg[match.end() :]

@@ -1,0 +1,3 @@
+extensions = ["sphinx_dagnote"]
+project = "dagnote-latex-test"
+numfig = True
