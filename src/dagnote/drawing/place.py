@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .figure import Element, Figure, Path, Point, Run, Text
+from .figure import Element, Figure, Path, Point, Run, Shape, Text
 from .route import route, simplify
-from .scene import Scene, SideLink
+from .scene import MARK_H, MARK_W, Scene, SideLink
 from .text import extent, place
 
 Box = tuple[float, float, float, float]
@@ -58,6 +58,7 @@ class _Panel:
                     self.marks.append((mx, my, mark.width, mark.height))
             self.elements.append(el)
         self.boxes = boxes
+        self.mark_near: dict[str, Point] = {}  # edge id -> where its sampling mark goes
         for edge_json, edge in zip(result.get("edges", []), scene.edges, strict=True):
             points: list[Point] = []
             for section in edge_json.get("sections", []):
@@ -69,6 +70,11 @@ class _Panel:
                         points.append(pt)
             points = simplify(points)
             label = None
+            if edge.room:  # where the layout left room for the sampling mark
+                lab = (edge_json.get("labels") or [{}])[0]
+                centre = (float(lab.get("x", 0)) + float(lab.get("width", 0)) / 2,
+                          float(lab.get("y", 0)) + float(lab.get("height", 0)) / 2)
+                self.mark_near[edge.id] = centre
             if edge.label:
                 lab = (edge_json.get("labels") or [{}])[0]
                 lx, ly = float(lab.get("x", 0)), float(lab.get("y", 0))
@@ -76,14 +82,23 @@ class _Panel:
                 label = place(edge.label, edge.label_size, lx + lw / 2, ly, italic=True)
             path = Path(edge.kind, points, edge.arrow, label=label,  # type: ignore[arg-type]
                         tail=edge.tail, head=edge.head)
+            if edge.reverse:  # laid out along the flow, drawn against it
+                path.points.reverse()
+                path.tail, path.head = edge.head, edge.tail
+                path.dashed = True
             if edge.kind == "stopgrad":
                 path.bar_at = _bar_point(points)
             self.paths.append(path)
         self.straighten_forks()
         for path, edge in zip(self.paths, scene.edges, strict=True):
+            if edge.id in self.mark_near:
+                path.mark = _sample_mark(path.points, self.mark_near[edge.id], scene.size)
             if edge.beside_bar and edge.label and path.label:
-                path.label = self.label_beside(path, edge.label, edge.label_size,
-                                               path.bar_at, path.label)
+                near = path.bar_at
+                if path.mark is not None:
+                    near = (path.mark.x + path.mark.w / 2, path.mark.y + path.mark.h / 2)
+                path.label = self.label_beside(path, edge.label, edge.label_size, near,
+                                               path.label)
         for link in scene.links:
             self.paths.append(self.route(link))
         self.fit()
@@ -202,6 +217,32 @@ def _move_path(path: Path, dx: float, dy: float) -> None:
         path.label = path.label.moved(dx, dy)
     if path.bar_at:
         path.bar_at = (path.bar_at[0] + dx, path.bar_at[1] + dy)
+    if path.mark:
+        path.mark = path.mark.moved(dx, dy)
+
+
+def _sample_mark(points: list[Point], near: Point, size: float) -> Shape | None:
+    """The sampling mark of a ``~>`` edge: on the point of the path nearest ``near``
+    (where the layout left room), along its segment ('≀' on a vertical one)."""
+    best: tuple[float, Point, bool] | None = None
+    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+        vertical = x0 == x1
+        if vertical:
+            lo, hi = sorted((y0, y1))
+            p = (x0, min(max(near[1], lo), hi))
+        else:
+            lo, hi = sorted((x0, x1))
+            p = (min(max(near[0], lo), hi), y0)
+        d = abs(p[0] - near[0]) + abs(p[1] - near[1])
+        if best is None or d < best[0]:
+            best = (d, p, vertical)
+    if best is None:
+        return None
+    _, (x, y), vertical = best
+    w, h = MARK_W * size, MARK_H * size
+    if not vertical:
+        w, h = h, w
+    return Shape("sample", x - w / 2, y - h / 2, w, h, vertical=vertical)
 
 
 def _without_first_jog(points: list[Point], jog: float) -> list[Point] | None:

@@ -42,6 +42,8 @@ ARROW_NOTCH = 1.5
 OPEN_LENGTH = 8.0
 OPEN_HALF_WIDTH = 3.5
 DASH = "5 3"
+DOTS = "1.5 2.5"  # straight-through links: a gradient, not data
+NONDIFF_DASH = "3 2"  # the outline of a non-differentiable operator
 STOPBAR_LENGTH = 10.0
 STOPBAR_WIDTH = 2.0
 #: The trainable mark: a bold five-armed asterisk like the reference's (Arial Bold '*'):
@@ -229,12 +231,16 @@ def _draw_shape(parent: etree._Element, shape: Shape) -> None:
     elif kind == "rounded":
         r = fmt(min(BOX_RADIUS, w / 2, h / 2))
         _sub(parent, "rect", {**box, "rx": r, "ry": r, "fill": "white", "stroke": "black"})
-    elif kind == "circle":
-        _sub(parent, "circle", {"cx": fmt(x + w / 2), "cy": fmt(y + h / 2),
-                                "r": fmt(min(w, h) / 2), "fill": "white", "stroke": "black"})
-    elif kind == "ellipse":
-        _sub(parent, "ellipse", {"cx": fmt(x + w / 2), "cy": fmt(y + h / 2), "rx": fmt(w / 2),
-                                 "ry": fmt(h / 2), "fill": "white", "stroke": "black"})
+    elif kind in ("circle", "ellipse"):
+        attrib = {"cx": fmt(x + w / 2), "cy": fmt(y + h / 2)}
+        if kind == "circle":
+            attrib["r"] = fmt(min(w, h) / 2)
+        else:
+            attrib.update(rx=fmt(w / 2), ry=fmt(h / 2))
+        attrib.update(fill="white", stroke="black")
+        if shape.dashed:
+            attrib["stroke-dasharray"] = NONDIFF_DASH
+        _sub(parent, kind, attrib)
     elif kind == "star":
         _sub(parent, "polygon", {"class": "dn-star", "points": _star(shape), "fill": "black"})
     elif kind == "sample":
@@ -383,7 +389,7 @@ def _draw_path(parent: etree._Element, path: Path) -> None:
         attrib = {"class": f"dn-edge dn-{path.kind}", "d": _rounded(line), "fill": "none",
                   "stroke": "black"}
         if path.dashed:
-            attrib["stroke-dasharray"] = DASH
+            attrib["stroke-dasharray"] = DOTS if path.kind == "straight" else DASH
         _sub(g, "path", attrib)
     if head is not None:
         fill = "black" if path.arrow == "filled" else "white"
@@ -399,6 +405,11 @@ def _draw_path(parent: etree._Element, path: Path) -> None:
                          "x1": fmt(p[0] + uy * h), "y1": fmt(p[1] - ux * h),
                          "x2": fmt(p[0] - uy * h), "y2": fmt(p[1] + ux * h),
                          "stroke": "black", "stroke-width": fmt(STOPBAR_WIDTH)})
+    if path.mark is not None:  # the line broken under the sampling mark
+        m = path.mark
+        _sub(g, "rect", {"class": "dn-gap", "x": fmt(m.x), "y": fmt(m.y), "width": fmt(m.w),
+                         "height": fmt(m.h), "fill": "white", "stroke": "none"})
+        _draw_shape(g, m)
     if path.label is not None:
         _draw_text(g, path.label, "dn-edge-label")
 
