@@ -95,6 +95,9 @@ def test_a_sample_is_data_flow_for_cycles() -> None:
 def test_sampling_from_a_module_with_tilde_names_the_arrow() -> None:
     (found,) = check("a ~ [π]").diagnostics
     assert "'[π] ~> y'" in found.message
+    found = check("s ~ S\ns -> [π*] -> h\na ~ π").diagnostics
+    assert [d.code for d in found] == ["sample-source"]
+    assert "'[π] ~> y'" in found[0].message
 
 
 # --- non-differentiable operators, straight-through, gradients of a network ---------

@@ -175,6 +175,8 @@ class Builder:
                 f"sampling from '{named}', which is {KIND_WORDS[known_kind]} "
                 "({0}): '~' needs a data set or prior"
             )
+            if known_kind == "module":  # a policy's or a generator's samples
+                message += f"; to sample from its output write '[{name}] ~> y'"
             code = "sample-source"
         elif known_kind in ("dataset", "prior") and kind in ("value", "module"):
             message = (
