@@ -266,7 +266,8 @@ def check(diagram: Diagram) -> list[Diagnostic]:
         out.append(Diagnostic(edge.pos.line, edge.pos.column, "error", "cycle",
                               f"cycle in the graph: {labels}; data flows one way, so remove "
                               "or reverse one of these arrows (a weight update between "
-                              "modules is written '..>')"))
+                              "modules is written '..>', a gradient copied back past an "
+                              "operator 'straight-through z_q to z_e')"))
 
     train = trainables(diagram, diagram.objectives)
     objective_keys = [o.node for o in diagram.objectives]
