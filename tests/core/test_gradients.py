@@ -15,6 +15,8 @@ from dagnote import check, render_many
 from dagnote.drawing.text import prior_runs, runs
 from dagnote.language.compile import compile_source
 
+from .geometry import reconstruct
+
 SETUPS = Path(__file__).with_name("setups")
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -180,7 +182,7 @@ def test_several_objectives_in_one_phase() -> None:
 
 @pytest.fixture(scope="module")
 def drawn() -> dict[str, etree._Element]:
-    names = ["vq-vae", "reinforce", "wgan-gp", "rlhf"]
+    names = ["vq-vae", "reinforce", "wgan-gp", "rlhf", "mixed-gradients"]
     results = render_many([setup(n) for n in names] + [POLICY.format(arrow="~r>", how="")])
     assert all(r.ok for r in results)
     return {name: etree.fromstring(r.output)
@@ -212,3 +214,28 @@ def test_straight_through_is_a_dotted_arrow_back_to_the_encoder_output(drawn) ->
     line = edge.find(f"{SVG}path")
     assert line.get("class") == "dn-edge dn-straight" and line.get("stroke-dasharray")
     assert edge.find(f"{SVG}text").text == "straight-through"
+
+
+def test_each_sampling_mark_sits_on_its_edge_along_the_segment(drawn) -> None:
+    """The mark's box is centred on a segment of its edge, long side along it, clear of
+    the edge's ends (it once lay across the first point, on a segment ELK's rounding
+    made look horizontal)."""
+    count = 0
+    for name, svg in drawn.items():
+        for group in svg.iter(f"{SVG}g"):
+            gap = group.find(f"{SVG}rect")
+            if gap is None or gap.get("class") != "dn-gap":
+                continue
+            count += 1
+            x, y, w, h = (float(gap.get(k)) for k in ("x", "y", "width", "height"))
+            cx, cy = x + w / 2, y + h / 2
+            points, _ = reconstruct(group.find(f"{SVG}path").get("d"))
+            on = [(p, q) for p, q in zip(points, points[1:], strict=False)
+                  if min(p[0], q[0]) - 1 <= cx <= max(p[0], q[0]) + 1
+                  and min(p[1], q[1]) - 1 <= cy <= max(p[1], q[1]) + 1]
+            assert on, (name, group.get("data-tail"), group.get("data-head"), cx, cy, points)
+            (p, q), vertical = on[0], on[0][0][0] == on[0][1][0]
+            assert (h > w) == vertical, (name, group.get("data-tail"), (x, y, w, h), p, q)
+            ends = (points[0], points[-1])
+            assert all(abs(cx - e[0]) + abs(cy - e[1]) > max(w, h) / 2 for e in ends), name
+    assert count >= 6

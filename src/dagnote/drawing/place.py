@@ -221,28 +221,50 @@ def _move_path(path: Path, dx: float, dy: float) -> None:
         path.mark = path.mark.moved(dx, dy)
 
 
+def _upright(segment: tuple[Point, Point]) -> bool:
+    """Whether a segment runs up or down (ELK's coordinates differ in the last bits)."""
+    (x0, y0), (x1, y1) = segment
+    return abs(x1 - x0) <= abs(y1 - y0)
+
+
 def _sample_mark(points: list[Point], near: Point, size: float) -> Shape | None:
-    """The sampling mark of a ``~>`` edge: on the point of the path nearest ``near``
-    (where the layout left room), along its segment ('≀' on a vertical one)."""
-    best: tuple[float, Point, bool] | None = None
-    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
-        vertical = x0 == x1
-        if vertical:
-            lo, hi = sorted((y0, y1))
-            p = (x0, min(max(near[1], lo), hi))
-        else:
-            lo, hi = sorted((x0, x1))
-            p = (min(max(near[0], lo), hi), y0)
-        d = abs(p[0] - near[0]) + abs(p[1] - near[1])
-        if best is None or d < best[0]:
-            best = (d, p, vertical)
-    if best is None:
+    """The sampling mark of a ``~>`` edge, along one of its segments ('≀' on a vertical
+    one): the segment nearest ``near`` (where the layout left room) among those long
+    enough to hold it clear of both ends and the arrowhead, else the longest; at the point
+    of it nearest ``near``."""
+    length, across = MARK_H * size, MARK_W * size
+    segments = list(zip(points, points[1:], strict=False))
+    if not segments:
         return None
-    _, (x, y), vertical = best
-    w, h = MARK_W * size, MARK_H * size
-    if not vertical:
-        w, h = h, w
-    return Shape("sample", x - w / 2, y - h / 2, w, h, vertical=vertical)
+    last = len(segments) - 1
+
+    def room(index: int) -> tuple[float, float]:
+        """The stretch of the segment (along its axis) the mark's centre may take."""
+        (x0, y0), (x1, y1) = segments[index]
+        a, b = (y0, y1) if _upright(segments[index]) else (x0, x1)
+        step = 1.0 if b >= a else -1.0
+        lo = a + step * (length / 2 + 2)
+        hi = b - step * (length / 2 + 2 + (ARROW if index == last else 0.0))
+        return (lo, hi) if step > 0 else (hi, lo)
+
+    def distance(index: int) -> float:
+        (x0, y0), _ = segments[index]
+        lo, hi = room(index)
+        if _upright(segments[index]):
+            return abs(x0 - near[0]) + abs(min(max(near[1], lo), hi) - near[1])
+        return abs(y0 - near[1]) + abs(min(max(near[0], lo), hi) - near[0])
+
+    fits = [i for i in range(len(segments)) if room(i)[0] <= room(i)[1]]
+    index = min(fits, key=distance) if fits else max(
+        range(len(segments)), key=lambda i: _length(*segments[i]))
+    (x0, y0), (x1, y1) = segments[index]
+    vertical = _upright(segments[index])
+    lo, hi = room(index)
+    if vertical:
+        x, y = x0, (min(max(near[1], lo), hi) if lo <= hi else (y0 + y1) / 2)
+        return Shape("sample", x - across / 2, y - length / 2, across, length)
+    x, y = (min(max(near[0], lo), hi) if lo <= hi else (x0 + x1) / 2), y0
+    return Shape("sample", x - length / 2, y - across / 2, length, across, vertical=False)
 
 
 def _without_first_jog(points: list[Point], jog: float) -> list[Point] | None:
