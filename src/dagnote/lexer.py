@@ -90,20 +90,18 @@ class DagnoteLexer(RegexLexer):
             (r"[^\S\n]+", Whitespace),
             (r'(:)([^\S\n]*)("[^"\n]*"?|[^\s"]+)',
              bygroups(Punctuation, Whitespace, String.Other)),
-            (r"#.*?$", Comment.Single),
-            include("quoted"),
-            (r"\[", Punctuation, "module"),
-            (r"\(", Punctuation, "operator"),
-            (_SCRIPT, Name.Attribute),
-            (_WORD, Name),
-            (r"\S", Punctuation),
+            include("element"),
         ],
         # straight-through A to B: 'to' is a keyword here only
         "straight": [
             (r"\n", Whitespace, "#pop"),
             (r"[^\S\n]+", Whitespace),
-            (r"#.*?$", Comment.Single),
             (r"\bto\b", Keyword),
+            include("element"),
+        ],
+        # the element(s) a keyword statement names, up to a comment
+        "element": [
+            (r"#.*?$", Comment.Single),
             include("quoted"),
             (r"\[", Punctuation, "module"),
             (r"\(", Punctuation, "operator"),
