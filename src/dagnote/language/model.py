@@ -176,7 +176,7 @@ class Builder:
                 "({0}): '~' needs a data set or prior"
             )
             if known_kind == "module":  # a policy's or a generator's samples
-                message += f"; to sample from its output write '[{name}] ~> y'"
+                message += f"; to sample from its output write '[{named}] ~> y'"
             code = "sample-source"
         elif known_kind in ("dataset", "prior") and kind in ("value", "module"):
             message = (
