@@ -63,14 +63,16 @@ class DagnoteLexer(RegexLexer):
             (r"^(\s*)(phase)(\s*)(\()([^()\n]*)(\))",
              bygroups(Whitespace, Keyword, Whitespace, Punctuation, Name.Label, Punctuation)),
             (r"^(\s*)(link)(?=\s)", bygroups(Whitespace, Keyword), "link"),
+            (r"^(\s*)(straight-through)(?=\s)", bygroups(Whitespace, Keyword), "straight"),
             (r"^(\s*)(given|seq|min|max|phase|note|direction)(?=\s|$)",
              bygroups(Whitespace, Keyword)),
             (r"(:)(\s*)(min|max)(?=\s)", bygroups(Punctuation, Whitespace, Keyword)),
             (r"\bwrt\b", Keyword),
+            (r"(by)(\s+)(score)\b", bygroups(Keyword, Whitespace, Keyword.Constant)),
             (r"(from)(\s+)(left|right)\b", bygroups(Keyword, Whitespace, Keyword.Constant)),
             # a label after ':' runs to the end of the line (or a comment)
             (r"(:)([^\S\n]*)([^#\n]*)", bygroups(Punctuation, Whitespace, String.Other)),
-            (r"-/->|->|\.\.>", Operator),
+            (r"-/->|->|\.\.>|~r?>", Operator),  # ~> / ~r>: a sample from a module
             (r"~", Operator, "source"),
             (r"=", Operator),
             (r"\*", Operator),  # trainable
@@ -88,6 +90,17 @@ class DagnoteLexer(RegexLexer):
             (r"[^\S\n]+", Whitespace),
             (r'(:)([^\S\n]*)("[^"\n]*"?|[^\s"]+)',
              bygroups(Punctuation, Whitespace, String.Other)),
+            include("element"),
+        ],
+        # straight-through A to B: 'to' is a keyword here only
+        "straight": [
+            (r"\n", Whitespace, "#pop"),
+            (r"[^\S\n]+", Whitespace),
+            (r"\bto\b", Keyword),
+            include("element"),
+        ],
+        # the element(s) a keyword statement names, up to a comment
+        "element": [
             (r"#.*?$", Comment.Single),
             include("quoted"),
             (r"\[", Punctuation, "module"),
@@ -140,7 +153,8 @@ class DagnoteLexer(RegexLexer):
             (r"@\d+", Number),
             (r":", Punctuation),
             (_SCRIPT, Name.Attribute),
-            (r"[^\s()\"@:_^]+", Name.Function),
-            (r"[@_^]", Name.Function),
+            (r"/(?=\s*(?:@\d+\s*)?\))", Operator),  # (argmax/): not differentiable
+            (r"[^\s()\"@:_^/]+", Name.Function),
+            (r"[@_^/]", Name.Function),
         ],
     }

@@ -336,7 +336,9 @@ def source_direction(source: str) -> str:
 
 
 def source_phases(source: str) -> list[str]:
-    return [m.strip() for m in re.findall(r"^[ \t]*phase[ \t]+(.*?)[ \t]*:", source, re.M)]
+    """The phases in declared order, each once (a phase may hold several objectives)."""
+    found = [m.strip() for m in re.findall(r"^[ \t]*phase[ \t]+(.*?)[ \t]*:", source, re.M)]
+    return list(dict.fromkeys(found))
 
 
 def read(name: str, source: str, svg: bytes) -> Diagram:

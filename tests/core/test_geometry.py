@@ -34,6 +34,10 @@ from .geometry import PROPERTIES, Diagram, read, report
 ROOT = Path(__file__).parents[2]
 GENERATED = 36
 GENERATOR_SEED = 20260518
+# programs that also sample from modules (~>, ~r>) and pass gradients straight through
+# non-differentiable operators; generated apart, so the programs above stay as they were
+GENERATED_GRADIENTS = 10
+GRADIENTS_SEED = 20261202
 
 
 # --- a random generator of valid programs -----------------------------------------------
@@ -56,8 +60,9 @@ class _Program:
     fresh names for every new element, inputs only from values that exist, a side input
     only from a value the module does not already feed (no cycle)."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, gradients: bool = False) -> None:
         self.rng = rng
+        self.gradients = gradients
         self.lines: list[str] = []
         self.values: list[str] = []          # usable as inputs, oldest first
         self.above: dict[str, set[str]] = {}  # value -> modules upstream of it
@@ -145,7 +150,7 @@ class _Program:
         op = self.operator(rng.choice(OPERATORS))
         out = self.fresh()
         self.lines.append(f"{', '.join(ins)} -> {op} -> {out}")
-        if rng.random() < 0.3:
+        if rng.random() < 0.3 and not self.gradients:
             self.lines.append(f"note {op}: {rng.choice(NOTES)}")
         self.produced([out], ins, None)
 
@@ -189,6 +194,24 @@ class _Program:
         for ups in self.above.values():  # what the module feeds now also sees b's past
             if key in ups:
                 ups.update(self.above.get(b, set()))
+
+    def sampled_step(self) -> None:
+        """A sample from a module's output (~>, ~r>), or a non-differentiable operator
+        whose gradient is passed on straight through."""
+        rng = self.rng
+        a = self.pick(1)
+        out = self.fresh()
+        if rng.random() < 0.5:
+            name, trained = self.new_module()
+            arrow = "~>" if rng.random() < 0.6 else "~r>"
+            self.lines.append(f"{a[0]} -> [{name}{'*' if trained else ''}] {arrow} {out}")
+            self.produced([out], a, f"{name}@1")
+            return
+        self.lines.append(f"{a[0]} -> {self.operator(rng.choice(['argmax', 'sign']) + '/')} "
+                          f"-> {out}")
+        if rng.random() < 0.5:
+            self.lines.append(f"straight-through {out} to {a[0]}")
+        self.produced([out], a, None)
 
     def copy_step(self) -> None:
         trained = [m for m in self.modules if m[1]]
@@ -235,13 +258,17 @@ class _Program:
         steps = [self.module_step, self.operator_step, self.stopgrad_step, self.shared_step,
                  self.side_step, self.copy_step]
         weights = [3, 3, 1, 1, 1, 0.7]
+        if self.gradients:  # the new constructs among plain modules and operators
+            steps = [self.module_step, self.operator_step, self.stopgrad_step,
+                     self.sampled_step]
+            weights = [3, 3, 1, 2.5]
         for _ in range(rng.randint(2, 6)):
             rng.choices(steps, weights)[0]()
         self.objectives()
         return "\n".join(self.lines) + "\n"
 
 
-def generate(count: int, seed: int) -> list[str]:
+def generate(count: int, seed: int, gradients: bool = False) -> list[str]:
     """``count`` programs that check without errors; attempts with errors are drawn again
     (same seed, same programs)."""
     rng = random.Random(seed)
@@ -250,7 +277,7 @@ def generate(count: int, seed: int) -> list[str]:
     while len(out) < count:
         attempts += 1
         assert attempts < count * 20, "the generator keeps writing programs with errors"
-        source = _Program(rng).build()
+        source = _Program(rng, gradients).build()
         if dagnote.check(source).ok:
             out.append(source)
     return out
@@ -261,7 +288,8 @@ def generate(count: int, seed: int) -> list[str]:
 def _corpus() -> dict[str, str]:
     corpus: dict[str, str] = {}
     files = {"seed": sorted((ROOT / "examples" / "seed").glob("*.dag")),
-             "setup": sorted((ROOT / "docs" / "setups").glob("*.dag")),
+             "setup": sorted((ROOT / "docs" / "setups").glob("*.dag"))
+             + sorted((ROOT / "tests" / "core" / "setups").glob("*.dag")),
              "gallery": sorted((ROOT / "docs" / "gallery").glob("*.dag"))}
     for group, paths in files.items():
         for path in paths:
@@ -273,6 +301,9 @@ def _corpus() -> dict[str, str]:
     for i, source in enumerate(generate(GENERATED, GENERATOR_SEED)):
         lr = "-LR" if "direction LR" in source else ""
         corpus[f"gen{i:02d}{lr}"] = source
+    for i, source in enumerate(generate(GENERATED_GRADIENTS, GRADIENTS_SEED, gradients=True)):
+        lr = "-LR" if "direction LR" in source else ""
+        corpus[f"gen-grad{i:02d}{lr}"] = source
     return corpus
 
 
@@ -296,7 +327,8 @@ def test_the_corpus_is_as_large_as_promised() -> None:
     assert sum(n.startswith("gen") for n in CORPUS) >= 30
     generated = [CORPUS[n] for n in CORPUS if n.startswith("gen")]
     for feature in ("direction LR", "phase (a)", "-/->", "..>", "@2]", "from left",
-                    "from right", "note ", "seq ", "given ", "N(0", "U(0", " ~ ("):
+                    "from right", "note ", "seq ", "given ", "N(0", "U(0", " ~ (", " ~> ",
+                    " ~r> ", "/) ->", "straight-through "):
         assert any(feature in s for s in generated), feature
     operands = {len(line.split(" -> (")[0].split(", ")) for s in generated
                 for line in s.splitlines() if " -> (" in line and "~" not in line}

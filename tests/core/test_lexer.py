@@ -65,6 +65,17 @@ def test_the_parts_of_the_language_are_coloured(lexer) -> None:
     assert kinds["LR"] in Keyword and kinds["left"] in Keyword
 
 
+def test_the_gradient_constructs_are_coloured(lexer) -> None:
+    kinds = _kinds(lexer, "s -> [π*] ~> a\nh ~r> y\nh -> (argmax/) -> k\n"
+                          "straight-through k to h\nmax R by score\n")
+    for arrow in ("~>", "~r>", "/"):
+        assert kinds[arrow] in Operator, arrow
+    for word in ("straight-through", "to", "by"):
+        assert kinds[word] in Keyword, word
+    assert kinds["score"] in Keyword and kinds["argmax"] in Name.Function
+    assert kinds["k"] in Name and kinds["h"] in Name
+
+
 def test_link_targets_keep_their_fragment(lexer) -> None:
     kinds = _kinds(lexer, "link [enc]: https://example.org/a#frag   # a comment\n"
                           "link loss: :doc:`gallery`\n")

@@ -35,6 +35,8 @@ PIECES = [
     "#", "[", "]", "(", ")", "{", "}", '"', "\t", " ", "@0", "\r\n", "<script>", "&amp;",
     "allow untrained", "allow untrained: [f]", "allow ", "show problems", "show ", " <- ",
     " <-/- ", " <.. ", "Q_target", "minimize ",
+    " ~> ", " ~r> ", " by score", "(argmax/)", "(∇_x [f])", "(grad [g])", "straight-through ",
+    " to ", "Q(s, a)", "γ(x_i)", "U(t_n, t_f)",
 ]
 statements = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
 anything = st.text(max_size=300)

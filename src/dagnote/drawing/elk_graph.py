@@ -94,11 +94,15 @@ def to_elk(scene: Scene, graph_id: str = "root") -> Json:
     edges: list[Json] = []
     for edge in scene.edges:
         item: Json = {"id": edge.id, "sources": [edge.source], "targets": [edge.target]}
-        if edge.label:
-            _, above, below = extent(edge.label, edge.label_size)
+        if edge.label or edge.room:
+            width = height = 0.0
+            if edge.label:
+                _, above, below = extent(edge.label, edge.label_size)
+                width, height = runs_width(edge.label, edge.label_size) + 4, above + below
+            if edge.room:  # a mark on the edge: the label's room holds it too
+                width, height = max(width, edge.room[0]), max(height, edge.room[1])
             item["labels"] = [{"id": f"{edge.id}.l", "text": "label",
-                               "width": runs_width(edge.label, edge.label_size) + 4,
-                               "height": above + below,
+                               "width": width, "height": height,
                                "layoutOptions": {"elk.edgeLabels.placement": "CENTER"}}]
         if edge.straight:
             item["layoutOptions"] = {"elk.layered.priority.straightness": "10"}

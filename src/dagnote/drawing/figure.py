@@ -69,6 +69,7 @@ class Shape:
     h: float
     filled: bool = False  # cells only
     vertical: bool = True  # sampling mark: '≀' (True) or '~' (False)
+    dashed: bool = False  # a non-differentiable operator's outline
 
     def moved(self, dx: float, dy: float) -> Shape:
         return replace(self, x=self.x + dx, y=self.y + dy)
@@ -97,7 +98,8 @@ class Element:
     xref: str | None = None
 
 
-EdgeKind = Literal["data", "sample", "stopgrad", "copy", "shared", "slice"]
+EdgeKind = Literal["data", "sample", "stopgrad", "copy", "shared", "slice", "draw", "reparam",
+                   "straight"]
 
 
 @dataclass(slots=True)
@@ -116,6 +118,9 @@ class Path:
     dashed: bool = False
     label: Text | None = None
     bar_at: Point | None = None
+    # a sample drawn from the tail's output (``~>``): the sampling mark on the line, in
+    # its box, the line broken under it
+    mark: Shape | None = None
     tail: str = ""  # element keys at either end
     head: str = ""
 

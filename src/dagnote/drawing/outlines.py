@@ -26,6 +26,10 @@ OPEN_LENGTH = 8.0
 OPEN_HALF_WIDTH = 3.5
 #: Dashed links: dash and gap lengths.
 DASH = (5.0, 3.0)
+#: Straight-through links (a gradient, not data): dotted.
+DOTS = (1.5, 2.5)
+#: The outline of a non-differentiable operator.
+NONDIFF_DASH = (3.0, 2.0)
 STOPBAR_LENGTH = 10.0
 STOPBAR_WIDTH = 2.0
 #: The trainable mark: a bold five-armed asterisk like the reference's (Arial Bold '*'):

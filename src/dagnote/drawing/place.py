@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .figure import Element, Figure, Path, Point, Run, Text
+from .figure import Element, Figure, Path, Point, Run, Shape, Text
 from .route import route, simplify
-from .scene import Scene, SideLink
+from .scene import MARK_H, MARK_W, Scene, SideLink
 from .text import extent, place
 
 Box = tuple[float, float, float, float]
@@ -58,6 +58,7 @@ class _Panel:
                     self.marks.append((mx, my, mark.width, mark.height))
             self.elements.append(el)
         self.boxes = boxes
+        self.mark_near: dict[str, Point] = {}  # edge id -> where its sampling mark goes
         for edge_json, edge in zip(result.get("edges", []), scene.edges, strict=True):
             points: list[Point] = []
             for section in edge_json.get("sections", []):
@@ -69,6 +70,11 @@ class _Panel:
                         points.append(pt)
             points = simplify(points)
             label = None
+            if edge.room:  # where the layout left room for the sampling mark
+                lab = (edge_json.get("labels") or [{}])[0]
+                centre = (float(lab.get("x", 0)) + float(lab.get("width", 0)) / 2,
+                          float(lab.get("y", 0)) + float(lab.get("height", 0)) / 2)
+                self.mark_near[edge.id] = centre
             if edge.label:
                 lab = (edge_json.get("labels") or [{}])[0]
                 lx, ly = float(lab.get("x", 0)), float(lab.get("y", 0))
@@ -76,14 +82,23 @@ class _Panel:
                 label = place(edge.label, edge.label_size, lx + lw / 2, ly, italic=True)
             path = Path(edge.kind, points, edge.arrow, label=label,  # type: ignore[arg-type]
                         tail=edge.tail, head=edge.head)
+            if edge.reverse:  # laid out along the flow, drawn against it
+                path.points.reverse()
+                path.tail, path.head = edge.head, edge.tail
+                path.dashed = True
             if edge.kind == "stopgrad":
                 path.bar_at = _bar_point(points)
             self.paths.append(path)
         self.straighten_forks()
         for path, edge in zip(self.paths, scene.edges, strict=True):
+            if edge.id in self.mark_near:
+                path.mark = _sample_mark(path.points, self.mark_near[edge.id], scene.size)
             if edge.beside_bar and edge.label and path.label:
-                path.label = self.label_beside(path, edge.label, edge.label_size,
-                                               path.bar_at, path.label)
+                near = path.bar_at
+                if path.mark is not None:
+                    near = (path.mark.x + path.mark.w / 2, path.mark.y + path.mark.h / 2)
+                path.label = self.label_beside(path, edge.label, edge.label_size, near,
+                                               path.label)
         for link in scene.links:
             self.paths.append(self.route(link))
         self.fit()
@@ -202,6 +217,54 @@ def _move_path(path: Path, dx: float, dy: float) -> None:
         path.label = path.label.moved(dx, dy)
     if path.bar_at:
         path.bar_at = (path.bar_at[0] + dx, path.bar_at[1] + dy)
+    if path.mark:
+        path.mark = path.mark.moved(dx, dy)
+
+
+def _upright(segment: tuple[Point, Point]) -> bool:
+    """Whether a segment runs up or down (ELK's coordinates differ in the last bits)."""
+    (x0, y0), (x1, y1) = segment
+    return abs(x1 - x0) <= abs(y1 - y0)
+
+
+def _sample_mark(points: list[Point], near: Point, size: float) -> Shape | None:
+    """The sampling mark of a ``~>`` edge, along one of its segments ('≀' on a vertical
+    one): the segment nearest ``near`` (where the layout left room) among those long
+    enough to hold it clear of both ends and the arrowhead, else the longest; at the point
+    of it nearest ``near``."""
+    length, across = MARK_H * size, MARK_W * size
+    segments = list(zip(points, points[1:], strict=False))
+    if not segments:
+        return None
+    last = len(segments) - 1
+
+    def room(index: int) -> tuple[float, float]:
+        """The stretch of the segment (along its axis) the mark's centre may take."""
+        (x0, y0), (x1, y1) = segments[index]
+        a, b = (y0, y1) if _upright(segments[index]) else (x0, x1)
+        step = 1.0 if b >= a else -1.0
+        lo = a + step * (length / 2 + 2)
+        hi = b - step * (length / 2 + 2 + (ARROW if index == last else 0.0))
+        return (lo, hi) if step > 0 else (hi, lo)
+
+    def distance(index: int) -> float:
+        (x0, y0), _ = segments[index]
+        lo, hi = room(index)
+        if _upright(segments[index]):
+            return abs(x0 - near[0]) + abs(min(max(near[1], lo), hi) - near[1])
+        return abs(y0 - near[1]) + abs(min(max(near[0], lo), hi) - near[0])
+
+    fits = [i for i in range(len(segments)) if room(i)[0] <= room(i)[1]]
+    index = min(fits, key=distance) if fits else max(
+        range(len(segments)), key=lambda i: _length(*segments[i]))
+    (x0, y0), (x1, y1) = segments[index]
+    vertical = _upright(segments[index])
+    lo, hi = room(index)
+    if vertical:
+        x, y = x0, (min(max(near[1], lo), hi) if lo <= hi else (y0 + y1) / 2)
+        return Shape("sample", x - across / 2, y - length / 2, across, length)
+    x, y = (min(max(near[0], lo), hi) if lo <= hi else (x0 + x1) / 2), y0
+    return Shape("sample", x - length / 2, y - across / 2, length, across, vertical=False)
 
 
 def _without_first_jog(points: list[Point], jog: float) -> list[Point] | None:

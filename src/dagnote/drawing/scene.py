@@ -95,6 +95,12 @@ class SceneEdge:
     # a stop-grad edge's label: the layout leaves room for it (``label``), dagnote puts it
     # next to the bar when there is room there
     beside_bar: bool = False
+    # room the layout leaves on the edge (width, height) for a mark drawn on it: the
+    # sampling mark of a ``~>`` sample
+    room: tuple[float, float] | None = None
+    # laid out from head to tail and drawn from tail to head: a straight-through link
+    # runs against the flow, and the layout routes it as one more edge along the flow
+    reverse: bool = False
 
 
 @dataclass(slots=True)
@@ -130,7 +136,7 @@ class _Builder:
         train = trainables(diagram, objectives)
         self.trained = {n.key for nodes in train.values() for n in nodes}
         self.objective = {o.node: o.direction for o in objectives}
-        self.flow_out = {e.tail for e in diagram.edges if e.kind not in ("copy",)}
+        self.flow_out = {e.tail for e in diagram.edges if e.kind not in ("copy", "straight")}
         # a sample drawn once from a source with nothing else flowing into it is drawn
         # under its source's mark, as one stack (X ≀ x)
         samples: dict[str, list[str]] = {}
@@ -250,8 +256,11 @@ class _Builder:
             width, height = w + 1.5 * s, ELLIPSE_H * s
             kind = "ellipse"
         text = place(parts, s * OPERATOR_SCALE, width / 2, (height - above - below) / 2)
-        return SceneNode(node.key, nid, "dn-operator", plain(node.label), width, height,
-                         [Shape(kind, 0, 0, width, height)], [text])  # type: ignore[arg-type]
+        css = "dn-operator dn-nondiff" if node.nondiff else "dn-operator"
+        title = plain(node.label) + (" (non-differentiable)" if node.nondiff else "")
+        return SceneNode(node.key, nid, css, title, width, height,
+                         [Shape(kind, 0, 0, width, height, dashed=node.nondiff)],  # type: ignore[arg-type]
+                         [text])
 
     def source(self, node: Node, nid: str, merged: Node | None) -> SceneNode:
         """A data set or prior box, its sampling mark, and (merged) its one sample."""
@@ -328,7 +337,7 @@ class _Builder:
         where = {key: self.merged.get(key, key) for key in d.nodes}
         operands: dict[str, list[Edge]] = {}
         for e in d.edges:
-            if d.nodes[e.head].kind == "operator" and e.kind not in ("copy",):
+            if d.nodes[e.head].kind == "operator" and e.kind not in ("copy", "straight"):
                 operands.setdefault(e.head, []).append(e)
         for index, e in enumerate(d.edges):
             if e.kind == "sample" and e.head in self.merged:
@@ -337,6 +346,9 @@ class _Builder:
             if e.kind == "copy":
                 self.link(SideLink("copy", tail, head, runs(e.label or "copy"),
                                    self.size * 0.8))
+                continue
+            if e.kind == "straight":
+                self.straight_through(f"e{index}", tail, head)
                 continue
             self.edge(f"e{index}", e, tail, head, operands.get(e.head, []))
         for key, node in d.nodes.items():
@@ -384,11 +396,26 @@ class _Builder:
         else:
             target = self.port(head, f"in{e.order}", sides["in"])
         label = runs(e.label) if e.label else None
-        if e.kind == "stopgrad":  # its own label never hides that gradients stop here
-            label = runs("stop-grad") + ((Run(": "), *label) if label else ())
+        if e.kind in ("stopgrad", "reparam"):  # its own label never hides what it means
+            meaning = runs("stop-grad" if e.kind == "stopgrad" else "reparam")
+            label = meaning + ((Run(": "), *label) if label else ())
+        room = None
+        if e.kind in ("draw", "reparam"):  # the sampling mark sits on the line
+            mark = (2 * MARK_W * self.size, MARK_H * self.size + 2 * MARK_GAP * self.size)
+            room = mark if self.vertical else (mark[1], mark[0])
         self.scene.edges.append(SceneEdge(eid, e.kind, tail, head, source, target, arrow,
                                           label, self.size * 0.75, straight,
-                                          e.kind == "stopgrad"))
+                                          e.kind in ("stopgrad", "reparam"), room))
+
+    def straight_through(self, eid: str, tail: str, head: str) -> None:
+        """A dotted arrow back from the value whose gradient is copied to the value that
+        receives it, out of and into their right sides (laid out along the flow)."""
+        side = self.sides["right"]
+        source = self.port(head, "st-out", side)
+        target = self.port(tail, "st-in", side)
+        self.scene.edges.append(SceneEdge(eid, "straight", head, tail, source, target,
+                                          "filled", runs("straight-through"),
+                                          self.size * 0.75, reverse=True))
 
     def shared_links(self) -> None:
         """One dashed link between consecutive boxes of each module (shared weights)."""

@@ -36,6 +36,8 @@ _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 DASH = " ".join(f"{d:g}" for d in outlines.DASH)
+DOTS = " ".join(f"{d:g}" for d in outlines.DOTS)
+NONDIFF_DASH = " ".join(f"{d:g}" for d in outlines.NONDIFF_DASH)
 
 
 def _q(tag: str) -> str:
@@ -140,12 +142,16 @@ def _draw_shape(parent: etree._Element, shape: Shape) -> None:
     elif kind == "rounded":
         r = fmt(min(outlines.BOX_RADIUS, w / 2, h / 2))
         _sub(parent, "rect", {**box, "rx": r, "ry": r, "fill": "white", "stroke": "black"})
-    elif kind == "circle":
-        _sub(parent, "circle", {"cx": fmt(x + w / 2), "cy": fmt(y + h / 2),
-                                "r": fmt(min(w, h) / 2), "fill": "white", "stroke": "black"})
-    elif kind == "ellipse":
-        _sub(parent, "ellipse", {"cx": fmt(x + w / 2), "cy": fmt(y + h / 2), "rx": fmt(w / 2),
-                                 "ry": fmt(h / 2), "fill": "white", "stroke": "black"})
+    elif kind in ("circle", "ellipse"):
+        attrib = {"cx": fmt(x + w / 2), "cy": fmt(y + h / 2)}
+        if kind == "circle":
+            attrib["r"] = fmt(min(w, h) / 2)
+        else:
+            attrib.update(rx=fmt(w / 2), ry=fmt(h / 2))
+        attrib.update(fill="white", stroke="black")
+        if shape.dashed:
+            attrib["stroke-dasharray"] = NONDIFF_DASH
+        _sub(parent, kind, attrib)
     elif kind == "star":
         _sub(parent, "polygon", {"class": "dn-star", "points": _points(outlines.star(shape)),
                                  "fill": "black"})
@@ -229,7 +235,7 @@ def _draw_path(parent: etree._Element, path: Path) -> None:
         attrib = {"class": f"dn-edge dn-{path.kind}", "d": _rounded(outline.line),
                   "fill": "none", "stroke": "black"}
         if path.dashed:
-            attrib["stroke-dasharray"] = DASH
+            attrib["stroke-dasharray"] = DOTS if path.kind == "straight" else DASH
         _sub(g, "path", attrib)
     if outline.head is not None:
         fill = "black" if path.arrow == "filled" else "white"
@@ -241,6 +247,11 @@ def _draw_path(parent: etree._Element, path: Path) -> None:
         _sub(g, "line", {"class": "dn-stopbar", "x1": fmt(x1), "y1": fmt(y1),
                          "x2": fmt(x2), "y2": fmt(y2), "stroke": "black",
                          "stroke-width": fmt(outlines.STOPBAR_WIDTH)})
+    if path.mark is not None:  # the line broken under the sampling mark
+        m = path.mark
+        _sub(g, "rect", {"class": "dn-gap", "x": fmt(m.x), "y": fmt(m.y), "width": fmt(m.w),
+                         "height": fmt(m.h), "fill": "white", "stroke": "none"})
+        _draw_shape(g, m)
     if path.label is not None:
         _draw_text(g, path.label, "dn-edge-label")
 

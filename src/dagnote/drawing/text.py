@@ -51,9 +51,10 @@ def runs(label: str, quoted: bool = False) -> tuple[Run, ...]:
 
 
 def prior_runs(label: str) -> tuple[Run, ...]:
-    """``N(0, 1)`` drawn as ``𝒩(0, 1)``; the arguments keep their sub/superscripts."""
+    """``N(0, 1)`` drawn as ``𝒩(0, 1)``; the name (``p_θ(z)``) and the arguments keep
+    their sub/superscripts."""
     name, args = prior_label(label)
-    return (Run(name),) + (runs(args) if args else ())
+    return runs(name) + (runs(args) if args else ())
 
 
 @functools.lru_cache(maxsize=4096)

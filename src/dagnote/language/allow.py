@@ -19,6 +19,7 @@ WARNINGS: dict[str, str] = {
     "wrt-unreached": "'wrt' names weights the objective does not reach",
     "operator-without-input": "an operator with no inputs",
     "script-braces": "a sub/superscript of several letters without braces",
+    "score-without-sample": "'by score' with no '~>' sample upstream",
 }
 
 
@@ -57,5 +58,5 @@ ERROR_CODES = frozenset({
     "syntax", "unknown-statement", "reversed-arrow", "kind", "sample", "sample-source",
     "module-as-value", "dataset-as-value", "kind-conflict", "unknown-name", "wrt-kind",
     "objective-kind", "objective-direction", "cycle", "direction", "too-large", "empty",
-    "character", "allow", "show", "link", "link-twice",
+    "character", "allow", "show", "link", "link-twice", "straight-through",
 })

@@ -1,7 +1,11 @@
 """Checks only this notation can make, and the three-element summary.
 
 Reachability follows data and sample edges; a stop-gradient edge carries data forward but
-no gradient back, and a weight-copy edge carries neither.
+no gradient back, and a weight-copy edge carries neither. A sample drawn from a module's
+output (``~>``) carries a gradient only to a score-function objective (``by score``), a
+reparameterised one (``~r>``) to every objective; a non-differentiable operator
+(``(argmax/)``) passes none to its operands; a straight-through link carries the gradient
+back from its source to its target; a gradient operator (``(∇[d])``) reaches d's weights.
 """
 
 from __future__ import annotations
@@ -14,8 +18,13 @@ from .model import Diagram, Edge, Node, ObjectiveSpec
 from .summary import ObjectiveSummary, Summary
 from .syntax import Pos
 
-FLOW_KINDS = ("data", "stopgrad", "sample")
-GRADIENT_KINDS = ("data", "sample")
+FLOW_KINDS = ("data", "stopgrad", "sample", "draw", "reparam")
+GRADIENT_KINDS = ("data", "sample", "reparam")
+# what a reachability question may treat as open: "draw" (samples drawn with '~>', open
+# for a score-function objective) and "nondiff" (non-differentiable operators)
+Opened = frozenset[str]
+CLOSED: Opened = frozenset()
+SCORE: Opened = frozenset({"draw"})
 
 
 # a sub/superscript of one character that runs on into letters: Q_target, x_ij, x_10
@@ -63,25 +72,44 @@ def find_cycle(diagram: Diagram) -> list[str] | None:
     return None
 
 
+def _gradient_links(diagram: Diagram, opened: Opened) -> Iterable[tuple[str, str]]:
+    """(from, to) pairs along which a gradient flows back, from the objective's side."""
+    nodes = diagram.nodes
+    for e in diagram.edges:
+        if e.kind == "straight":  # the gradient at the tail is copied to the head
+            yield e.tail, e.head
+        elif e.kind in GRADIENT_KINDS or e.kind in opened:
+            if nodes[e.head].nondiff and "nondiff" not in opened:
+                continue
+            yield e.head, e.tail
+    for node in nodes.values():
+        if node.grad_of is not None:  # ∇d depends on d's weights
+            for box in diagram.boxes(node.grad_of):
+                yield node.key, box.key
+
+
 def _reach(diagram: Diagram, start: Iterable[str], forward: bool,
-           kinds: tuple[str, ...] = GRADIENT_KINDS) -> set[str]:
-    """Nodes reached from ``start`` along gradient-carrying edges (either direction), or
-    along the edges of ``kinds``.
+           kinds: tuple[str, ...] | None = None, opened: Opened = CLOSED) -> set[str]:
+    """Nodes reached from ``start`` along gradient-carrying edges (either direction;
+    ``opened`` names blockers taken as open, see :data:`SCORE`), or along the edges of
+    ``kinds``.
 
     Memoised on the diagram: checks, summary and layout ask the same questions.
     """
     start = tuple(start)
-    key = ("reach", start, forward, kinds)
+    key = ("reach", start, forward, kinds, opened)
     if key in diagram.memo:
         return diagram.memo[key]  # type: ignore[return-value]
-    adjacency = ("adjacency", forward, kinds)
+    adjacency = ("adjacency", forward, kinds, opened)
     nxt: dict[str, list[str]] | None = diagram.memo.get(adjacency)  # type: ignore[assignment]
     if nxt is None:
         nxt = {k: [] for k in diagram.nodes}
-        for e in diagram.edges:
-            if e.kind in kinds:
-                a, b = (e.tail, e.head) if forward else (e.head, e.tail)
-                nxt[a].append(b)
+        links = (((e.head, e.tail) for e in diagram.edges if e.kind in kinds)
+                 if kinds is not None else _gradient_links(diagram, opened))
+        for a, b in links:  # the gradient goes from a back to b
+            if forward:
+                a, b = b, a
+            nxt[a].append(b)
         diagram.memo[adjacency] = nxt
     seen: set[str] = set()
     todo = list(start)
@@ -117,7 +145,7 @@ def display(diagram: Diagram, name: str) -> str:
 
 def updates(diagram: Diagram, obj: ObjectiveSpec, train: dict[str, list[Node]]) -> list[str]:
     """Names of trainable elements this objective's gradient reaches."""
-    upstream = _reach(diagram, [obj.node], forward=False)
+    upstream = _reach(diagram, [obj.node], forward=False, opened=_opened(obj))
     names = [name for name, nodes in train.items() if any(n.key in upstream for n in nodes)]
     if obj.wrt:
         names = [n for n in names if n in obj.wrt]
@@ -161,6 +189,74 @@ def unbraced_scripts(diagram: Diagram) -> list[Diagnostic]:
     return out
 
 
+def _opened(obj: ObjectiveSpec) -> Opened:
+    return SCORE if obj.estimator == "score" else CLOSED
+
+
+def blocked_path(diagram: Diagram, nodes: list[Node],
+                 objectives: list[ObjectiveSpec]) -> tuple[str, str] | None:
+    """(why, fix) when an objective would reach these trainable nodes but for a sample
+    drawn with '~>' or a non-differentiable operator on the way; else None. Labels are
+    escaped: the two parts go into a message template."""
+    keys = {n.key for n in nodes}
+    for obj in objectives:
+        if obj.wrt and nodes[0].ident not in obj.wrt and nodes[0].key not in obj.wrt:
+            continue
+        label = literal(diagram.nodes[obj.node].label)
+        reached = _reach(diagram, [obj.node], False, opened=_opened(obj)) | {obj.node}
+        for blocker in ("draw", "nondiff"):
+            opened = _opened(obj) | {blocker}
+            if opened == _opened(obj) or not keys & _reach(diagram, [obj.node], False,
+                                                               opened=opened):
+                continue
+            if blocker == "draw":
+                edge = next(e for e in diagram.edges if e.kind == "draw" and e.head in reached
+                            and keys & (_reach(diagram, [e.tail], False, opened=opened) | {e.tail}))
+                sample = (f"'{literal(diagram.nodes[edge.tail].label)} ~> "
+                          f"{literal(diagram.nodes[edge.head].label)}'")
+                return (f"its only path to '{label}' runs through the sample {sample}, which "
+                        "passes no pathwise gradient",
+                        "write '~r>' if the sample is reparameterised, or optimise it with a "
+                        f"score-function estimator: '{obj.direction} {label} by score'")
+            op = next(n for n in diagram.nodes.values() if n.nondiff and n.key in reached
+                      and keys & _reach(diagram, [n.key], False, opened=opened))
+            ins = [literal(diagram.nodes[e.tail].label) for e in diagram.predecessors(op.key)]
+            outs = [literal(diagram.nodes[e.head].label) for e in diagram.edges
+                    if e.tail == op.key and e.kind in FLOW_KINDS]
+            return (f"its only path to '{label}' runs through the non-differentiable "
+                    f"operator '({literal(op.label)}/)'",
+                    "copy the gradient around it with a straight-through estimator, as in "
+                    f"'straight-through {outs[0] if outs else 'OUT'} to "
+                    f"{ins[0] if ins else 'IN'}', or drop its '/'")
+    return None
+
+
+def _blocked_only(diagram: Diagram, obj: ObjectiveSpec,
+                  train: dict[str, list[Node]]) -> bool:
+    """Whether trainable weights lie upstream of the objective behind a '~>' sample or a
+    non-differentiable operator (and so its gradient reaches none)."""
+    upstream = _reach(diagram, [obj.node], False, opened=SCORE | {"nondiff"})
+    return any(n.key in upstream for nodes in train.values() for n in nodes)
+
+
+def score_without_sample(diagram: Diagram) -> list[Diagnostic]:
+    """A 'by score' objective with no '~>' sample on its way back: the estimator has
+    nothing to differentiate the log-probability of."""
+    out = []
+    for obj in diagram.objectives:
+        if obj.estimator != "score":
+            continue
+        reached = _reach(diagram, [obj.node], False, opened=SCORE) | {obj.node}
+        if any(e.kind == "draw" and e.head in reached for e in diagram.edges):
+            continue
+        label = diagram.nodes[obj.node].label
+        out.append(_warn(obj.pos, "score-without-sample",
+                         f"objective '{label}' is optimised 'by score', but no sample drawn "
+                         f"with '~>' lies upstream of it: draw one, as in 's -> [π*] ~> a', "
+                         "or drop 'by score'", obj.node))
+    return out
+
+
 def check(diagram: Diagram) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     cycle = find_cycle(diagram)
@@ -170,7 +266,8 @@ def check(diagram: Diagram) -> list[Diagnostic]:
         out.append(Diagnostic(edge.pos.line, edge.pos.column, "error", "cycle",
                               f"cycle in the graph: {labels}; data flows one way, so remove "
                               "or reverse one of these arrows (a weight update between "
-                              "modules is written '..>')"))
+                              "modules is written '..>', a gradient copied back past an "
+                              "operator 'straight-through z_q to z_e')"))
 
     train = trainables(diagram, diagram.objectives)
     objective_keys = [o.node for o in diagram.objectives]
@@ -189,6 +286,9 @@ def check(diagram: Diagram) -> list[Diagnostic]:
         fix = "connect it to an objective, or drop its '*' if it is frozen"
         related: tuple[tuple[int, int], ...] = ()
         cuts = cutting_stopgrads(diagram, nodes)[:3]
+        blocked = blocked_path(diagram, nodes, diagram.objectives)
+        if blocked and not cuts:  # a '~>' sample or a non-differentiable operator
+            why, fix = blocked
         if cuts:
             objective = literal(cuts[0][1])
             related = tuple((edge.pos.line, edge.pos.column) for edge, _ in cuts)
@@ -213,6 +313,10 @@ def check(diagram: Diagram) -> list[Diagnostic]:
                 names_wrt = ", ".join(display(diagram, w) for w in obj.wrt)
                 why = (f"'{label}' does not depend on {names_wrt} through a gradient "
                        "path; connect them to it, or name other weights after 'wrt'")
+            elif _blocked_only(diagram, obj, train):
+                why = ("its gradient stops at a sample drawn with '~>' or at a "
+                       "non-differentiable operator before reaching any trainable weights "
+                       "(the 'untrained' warning names it)")
             else:
                 why = (f"nothing trainable lies upstream of '{label}'; mark the weights it "
                        "should train with '*', as in [f*]")
@@ -224,6 +328,7 @@ def check(diagram: Diagram) -> list[Diagnostic]:
                                  f"'{label}' does not depend on '{display(diagram, w)}': "
                                  "remove it from 'wrt' or connect it upstream", obj.node))
 
+    out += score_without_sample(diagram)
     for key, node in diagram.nodes.items():
         if node.kind == "operator" and not diagram.predecessors(key):
             out.append(_warn(node.pos, "operator-without-input",
@@ -246,6 +351,7 @@ def summarize(diagram: Diagram) -> Summary:
             o.direction,
             tuple(display(diagram, n) for n in updates(diagram, o, train)),
             o.phase,
+            o.estimator,
         )
         for o in diagram.objectives
     ]

@@ -28,10 +28,14 @@ from .syntax import (
     Sample,
     Seq,
     Show,
+    StraightThrough,
 )
 
 NodeKind = Literal["dataset", "prior", "given", "value", "module", "operator"]
-EdgeKind = Literal["sample", "data", "stopgrad", "copy", "slice"]
+# draw: sampled from the tail's output distribution (``~>``), reparam: likewise but
+# reparameterised (``~r>``); straight: a straight-through estimator's backward link
+EdgeKind = Literal["sample", "data", "stopgrad", "copy", "slice", "draw", "reparam",
+                   "straight"]
 
 KIND_WORDS: dict[str, str] = {
     "dataset": "a data set",
@@ -58,6 +62,8 @@ class Node:
     note: str | None = None
     objective: Literal["min", "max"] | None = None
     link: Target | None = None  # ``link``: what clicking the element opens
+    nondiff: bool = False  # an operator no gradient passes: (argmax/)
+    grad_of: str | None = None  # an operator that is the gradient of this module: (∇[d])
 
 
 @dataclass
@@ -78,6 +84,7 @@ class ObjectiveSpec:
     wrt: list[str]  # module idents / trainable data keys; empty = every trainable upstream
     pos: Pos
     phase: str | None = None
+    estimator: Literal["pathwise", "score"] = "pathwise"
 
 
 @dataclass
@@ -168,6 +175,8 @@ class Builder:
                 f"sampling from '{named}', which is {KIND_WORDS[known_kind]} "
                 "({0}): '~' needs a data set or prior"
             )
+            if known_kind == "module":  # a policy's or a generator's samples
+                message += f"; to sample from its output write '[{named}] ~> y'"
             code = "sample-source"
         elif known_kind in ("dataset", "prior") and kind in ("value", "module"):
             message = (
@@ -195,7 +204,9 @@ class Builder:
                 if not self.room(item.pos):
                     return None
                 d.nodes[key] = Node(key, "operator", item.label, item.pos, item.ident,
-                                    instance=item.instance)
+                                    instance=item.instance, grad_of=item.grad_of)
+            if item.nondiff:  # one '/' on any use marks the operator
+                d.nodes[key].nondiff = True
             return key
         kind: NodeKind = "module" if item.kind == "module" else "value"
         if not self.claim(item.ident, kind, item.pos):
@@ -244,14 +255,15 @@ class Builder:
             return
         self.edge_keys.add((tail, head, kind))
         order = self.operand_count.get(head, 0)
-        self.operand_count[head] = order + 1
+        if kind != "straight":  # a backward link is no operand
+            self.operand_count[head] = order + 1
         self.diagram.edges.append(Edge(tail, head, kind, pos, label, side, order))
         self.diagram.memo.clear()
 
     # -- statements -------------------------------------------------------------------
     def build(self, program: Program) -> Diagram:
         self.diagram.failed = program.failed
-        later: list[Objective | Note | Link | Allow] = []
+        later: list[Objective | Note | Link | Allow | StraightThrough] = []
         for stmt in program.statements:
             if isinstance(stmt, Sample):
                 self.sample(stmt)
@@ -278,8 +290,11 @@ class Builder:
                 self.link(stmt)
             elif isinstance(stmt, Allow):
                 self.allow(stmt)
+            elif isinstance(stmt, StraightThrough):
+                self.straight_through(stmt)
             else:
                 self.note(stmt)
+        self.gradient_operators()
         self.diagram.memo.clear()  # nodes were added: forget any early answers
         self.link_shared_boxes()
         return self.diagram
@@ -379,7 +394,7 @@ class Builder:
                 self.error(item.pos, "wrt-kind",
                            f"'wrt' names weights; '{tnode.label}' is {KIND_WORDS[tnode.kind]}")
         self.diagram.objectives.append(
-            ObjectiveSpec(key, stmt.direction, wrt, stmt.pos, stmt.phase)
+            ObjectiveSpec(key, stmt.direction, wrt, stmt.pos, stmt.phase, stmt.estimator)
         )
 
     def allow(self, stmt: Allow) -> None:
@@ -393,6 +408,35 @@ class Builder:
                                  for k in keys if k is not None)
         for code, pos in stmt.codes:
             self.diagram.allowed.append((code, pos, subjects))
+
+    def straight_through(self, stmt: StraightThrough) -> None:
+        """A backward link: the gradient arriving at the source is copied to the target."""
+        source, target = self.lookup(stmt.source), self.lookup(stmt.target)
+        if source is None or target is None:
+            return
+        if source == target:
+            self.error(stmt.target.pos, "straight-through",
+                       f"'{stmt.target.label}' cannot pass its gradient to itself: name the "
+                       "value the gradient is copied to, as in 'straight-through z_q to z_e'")
+            return
+        self.add_edge(source, target, "straight", stmt.pos, "straight-through")
+
+    def gradient_operators(self) -> None:
+        """Each (∇[d]) names a module d drawn in the diagram."""
+        for node in list(self.diagram.nodes.values()):
+            if node.grad_of is None or self.diagram.boxes(node.grad_of):
+                continue
+            known = self.kind_of.get(node.grad_of)
+            if known is None:
+                self.error(node.pos, "unknown-name",
+                           f"'{node.grad_of}' is not in the diagram: '∇' takes the module "
+                           f"whose gradient it is; draw it, as in 'x -> [{node.grad_of}*]'")
+            else:
+                self.diagnostics.append(Diagnostic.at(
+                    node.pos.line, node.pos.column, "error", "kind-conflict",
+                    f"'∇' takes a module, but '{literal(node.grad_of)}' is "
+                    f"{KIND_WORDS[known[0]]} ({{0}}): write the gradient of a module, as in "
+                    "(∇[d])", ((known[1].line, known[1].column),)))
 
     def note(self, stmt: Note) -> None:
         key = self.lookup(stmt.target)

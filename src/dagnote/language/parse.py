@@ -32,21 +32,25 @@ from .syntax import (
     Show,
     Source,
     Statement,
+    StraightThrough,
 )
 
-ARROWS = {"->": "data", "-/->": "stopgrad", "..>": "copy"}
+ARROWS = {"->": "data", "-/->": "stopgrad", "..>": "copy", "~>": "draw", "~r>": "reparam"}
 KEYWORDS = ("given", "seq", "min", "max", "phase", "note", "direction", "link", "allow",
-            "show")
+            "show", "straight-through")
 USAGE = {"given": "given x", "seq": "seq x", "min": "min loss", "max": "max loss",
          "phase": "phase (a): min loss", "note": "note (×): σ", "direction": "direction LR",
          "link": "link [enc]: https://example.org/enc",
-         "allow": "allow untrained: [head]", "show": "show problems"}
+         "allow": "allow untrained: [head]", "show": "show problems",
+         "straight-through": "straight-through z_q to z_e"}
+#: estimators an objective names after ``by``
+ESTIMATORS = ("score",)
 SHOWABLE = ("problems",)  # what 'show' can mark in the figure
 # arrows written backwards: each named, with the arrow that means it
 REVERSED = {"<-/-": "-/->", "<-": "->", "<..": "..>"}
 _REVERSED = re.compile(r"<-/-|<-|<\.\.")
 # the names a line mentions, for a line that failed: pieces between arrows and punctuation
-_PIECES = re.compile(r'<-/-|<-|<\.\.|-/->|->|\.\.>|[,~:\[\]()"*=]|@\s*\d+')
+_PIECES = re.compile(r'<-/-|<-|<\.\.|-/->|->|\.\.>|~r?>|[,~:\[\]()"*=]|@\s*\d+')
 _SPECIAL = set(",~:*\"[]()")
 _WORD_CHARS = r'(?:[^\s,~:*"\[\](){}.\-]|-(?!/->|>)|\.(?!\.>)|\{[^{}]*\})+'
 # arrows, punctuation and plain words, each with the spaces before it, in one regular
@@ -54,7 +58,7 @@ _WORD_CHARS = r'(?:[^\s,~:*"\[\](){}.\-]|-(?!/->|>)|\.(?!\.>)|\{[^{}]*\})+'
 # scanned by the loop in tokenize(). The lookahead and backreference make the word atomic
 # (no backtracking into it) on every Python version
 _SIMPLE = re.compile(
-    r"\s*(?:(?P<arrow>-/->|->|\.\.>)|(?P<punct>[,~:*])"
+    r"\s*(?:(?P<arrow>-/->|->|\.\.>|~r?>)|(?P<punct>[,~:*])"
     rf"|(?P<word>(?=(?P<w>{_WORD_CHARS}))(?P=w))(?![{{}}])"
     # [module] and (operator) without nesting or quotes inside; others take the slow path
     r'|\[(?P<bracket>[^\[\]"]*)\]|\((?P<paren>[^()"]*)\))'
@@ -179,6 +183,12 @@ def _closing(line: str, start: int, opening: str, closing: str) -> int:
     raise ParseError(f"'{opening}' is never closed with '{closing}'", start + 1)
 
 
+def _calls(last: str) -> bool:
+    """Whether a word ending in ``last`` and followed by ``(`` is a call: ``N(0, 1)``,
+    ``Q(s, a)``, ``x_{t}(s)``, ``f'(x)``."""
+    return last.isalnum() or last in "'}′"
+
+
 def tokenize(line: str) -> list[Token]:
     tokens: list[Token] = []
     i = 0
@@ -191,7 +201,7 @@ def tokenize(line: str) -> list[Token]:
             start = simple.start(group)
             end = simple.end()
             if group == "word":
-                if end < n and line[end] == "(" and line[end - 1].isalnum():  # N(0, 1)
+                if end < n and line[end] == "(" and _calls(line[end - 1]):  # N(0, 1)
                     close = _closing(line, end, "(", ")")
                     tokens.append(Token("call", line[start : close + 1], start + 1))
                     i = close + 1
@@ -245,7 +255,7 @@ def tokenize(line: str) -> list[Token]:
                 raise ParseError("'{' is never closed with '}'", start + 1)
             kind, text = "word", line[start:i]
             # a prior written as a call: N(0, 1) -- the parenthesis joins the word
-            if i < n and line[i] == "(" and text and text[-1].isalnum():
+            if i < n and line[i] == "(" and text and _calls(text[-1]):
                 end = _closing(line, i, "(", ")")
                 kind, text, i = "call", line[start : end + 1], end + 1
         tokens.append(Token(kind, text, start + 1))
@@ -254,10 +264,23 @@ def tokenize(line: str) -> list[Token]:
 
 _QUOTED = re.compile(r'"[^"]*"')
 _INSTANCE = re.compile(r"(.*?)\s*@\s*(\d+)", flags=re.S)  # [f@2]: the second box of f
+# (∇[d]), (∇_x [d]), (grad_x [d]): the gradient of module d (a gradient penalty)
+_GRADIENT = re.compile(r"(?:∇|grad(?=[_\s\[]))_?(?P<script>\{[^{}]*\}|[^\s\[]*)\s*"
+                       r"\[(?P<module>[^\[\]]*)\]", flags=re.S)
 
 
 def _norm_space(text: str) -> str:
     return " ".join(text.split())
+
+
+# names of the distributions a prior is written with: as a value, 'N(0, 1)' is a mistake
+PRIOR_NAMES = ("N", "U", "𝒩", "𝒰", "Cat", "Bern")
+
+
+def _call_text(text: str) -> str:
+    """A call as one spelling: ``Q(s,a)`` and ``Q( s, a )`` are ``Q(s, a)``."""
+    label = _norm_space(text.replace(",", ", ").replace(" ,", ","))
+    return re.sub(r"\s+\)", ")", re.sub(r"\(\s+", "(", label))
 
 
 class LineParser:
@@ -295,18 +318,21 @@ class LineParser:
             raise ParseError(f"expected {what}, found '{tok.text}'", tok.column)
         return self.take()
 
-    def words(self, stop: tuple[str, ...] = ()) -> tuple[str, int] | None:
-        """A name made of consecutive words (``posterior loss``); None if none here."""
+    def words(self, stop: tuple[str, ...] = (), calls: bool = False) -> tuple[str, int] | None:
+        """A name made of consecutive words (``posterior loss``); None if none here.
+        With ``calls``, call-like words count too: ``Q(s, a)``, ``log π(a|s)``."""
+        kinds = ("word", "call") if calls else ("word",)
         first = self.peek()
-        if first is None or first.kind != "word":
+        if first is None or first.kind not in kinds:
             return None
-        parts = [self.take().text]
-        while (tok := self.peek()) is not None and tok.kind == "word" and tok.text not in stop:
-            parts.append(self.take().text)
+        parts: list[str] = []
+        while (tok := self.peek()) is not None and tok.kind in kinds and tok.text not in stop:
+            self.take()
+            parts.append(_call_text(tok.text) if tok.kind == "call" else tok.text)
         return " ".join(parts), first.column
 
     # -- items -----------------------------------------------------------------------
-    def item(self) -> Item:
+    def item(self, stop: tuple[str, ...] = ()) -> Item:
         tok = self.peek()
         if tok is None:
             raise ParseError("expected a name, [module] or (operator) at the end of the line",
@@ -325,9 +351,9 @@ class LineParser:
             tok = self.peek()
             if tok is None or tok.kind not in ("word", "string"):
                 raise ParseError("'*' must stand right before a name, as in *z'", column)
-        return self.value(star, column)
+        return self.value(star, column, stop)
 
-    def value(self, star: bool, column: int) -> Item:
+    def value(self, star: bool, column: int, stop: tuple[str, ...] = ()) -> Item:
         tok = self.peek()
         assert tok is not None  # item() made sure there is one
         if tok.kind == "string":
@@ -336,13 +362,14 @@ class LineParser:
                 raise ParseError("quoted name is empty: write the name between the quotes",
                                  tok.column)
             return Item("value", tok.text, tok.text, Pos(self.line, column), star=star, quoted=True)
-        if tok.kind == "call":
+        if tok.kind == "call" and tok.text.split("(", 1)[0] in PRIOR_NAMES:
             raise ParseError(
-                f"'{tok.text}' looks like a distribution; sample from it with '~'",
+                f"'{tok.text}' looks like a distribution; sample from it with '~', as in "
+                f"'z ~ {_call_text(tok.text)}' (quote it for a value named so)",
                 tok.column,
                 "kind",
             )
-        got = self.words(stop=("from", "="))
+        got = self.words(stop=("from", "=", *stop), calls=True)  # Q(s, a) is a value
         if got is None:
             raise ParseError(f"expected a name, found '{tok.text}'", tok.column)
         name, _ = got
@@ -382,6 +409,9 @@ class LineParser:
         match = _INSTANCE.fullmatch(body)
         if match:
             body, instance = match.group(1), int(match.group(2))
+        nondiff = body.endswith("/") and len(body) > 1  # (argmax/); (/) divides
+        if nondiff:
+            body = body[:-1].rstrip()
         if body.endswith("*") and len(body) > 1:
             raise ParseError(
                 "operators have no weights and cannot be trained: "
@@ -389,8 +419,26 @@ class LineParser:
                 column,
                 "kind",
             )
+        gradient = _GRADIENT.fullmatch(body)
+        if gradient:
+            return self.gradient(gradient, instance, nondiff, column)
         ident, label = self.ident_and_label(body, column)
-        return Item("operator", ident, label, Pos(self.line, column), instance=instance)
+        return Item("operator", ident, label, Pos(self.line, column), instance=instance,
+                    nondiff=nondiff)
+
+    def gradient(self, match: re.Match[str], instance: int, nondiff: bool,
+                 column: int) -> Item:
+        """``(∇_x [d])``: an operator computing the gradient of module d's output (with
+        respect to x); its result depends on d's weights."""
+        module = match.group("module").strip().removesuffix("*").rstrip()
+        if not module or "*" in module:
+            raise ParseError("write the module whose gradient this is in brackets, as in "
+                             "(∇_x [d])", column)
+        ident = _norm_space(module)
+        script = match.group("script").removeprefix("{").removesuffix("}")
+        label = f"∇_{{{script}}} {ident}" if script else f"∇ {ident}"
+        return Item("operator", label, label, Pos(self.line, column), instance=instance,
+                    nondiff=nondiff, grad_of=ident)
 
     @staticmethod
     def ident_and_label(text: str, column: int) -> tuple[str, str]:
@@ -432,7 +480,7 @@ class LineParser:
             keyword_use = nxt.kind not in ("arrow", ",", "~")
             if first.text == "direction" or keyword_use:
                 self.take()
-                return getattr(self, f"stmt_{first.text}")(first)
+                return getattr(self, f"stmt_{first.text.replace('-', '_')}")(first)
         return self.chain_or_sample()
 
     def reversed_arrow(self) -> None:
@@ -539,8 +587,7 @@ class LineParser:
             label = "(" + ", ".join(_norm_space(p) for p in tok.text.split(",")) + ")"
             return Source("dataset", label, label, Pos(self.line, tok.column))
         if tok.kind == "call":
-            label = _norm_space(tok.text.replace(",", ", ").replace(" ,", ","))
-            label = re.sub(r"\(\s+", "(", label)
+            label = _call_text(tok.text)
             return Source("prior", label, label, Pos(self.line, tok.column))
         if tok.kind == "string":
             return Source("dataset", tok.text, tok.text, Pos(self.line, tok.column))
@@ -550,9 +597,11 @@ class LineParser:
             assert got is not None
             return Source("dataset", got[0], got[0], Pos(self.line, tok.column))
         shown = f"[{tok.text}]" if tok.kind == "bracket" else tok.text
+        fix = (f"; to sample from a module's output write '{shown} ~> y'"
+               if tok.kind == "bracket" else "")
         raise ParseError(
             f"can only sample from a data set or a prior, not '{shown}': write 'x ~ X', "
-            "'x, y ~ (X, Y)' or 'z ~ N(0, 1)'",
+            f"'x, y ~ (X, Y)' or 'z ~ N(0, 1)'{fix}",
             tok.column, "sample"
         )
 
@@ -615,12 +664,13 @@ class LineParser:
             self.take()
             target = Item("value", tok.text, tok.text, Pos(self.line, tok.column), quoted=True)
         else:
-            got = self.words(stop=("wrt",))
+            got = self.words(stop=("wrt", "by"), calls=True)
             if got is None:
                 raise ParseError(f"expected a value name after '{direction}', as in "
                                  f"'{direction} loss'", tok.column)
             target = Item("value", got[0], got[0], Pos(self.line, got[1]))
         wrt: list[Item] = []
+        estimator = self.estimator()
         tok = self.peek()
         if tok is not None and tok.kind == "word" and tok.text == "wrt":
             self.take()
@@ -638,13 +688,30 @@ class LineParser:
                                      "'min loss wrt f'", t.column,
                                      "wrt-kind")
                 else:  # a value, *value (a '*' with no name after it is an error)
-                    wrt.append(self.item())
+                    wrt.append(self.item(stop=("by",)))
                 if (t := self.peek()) is not None and t.kind == ",":
                     self.take()
                     continue
                 break
+        estimator = self.estimator() if estimator == "pathwise" else estimator
         self.finish()
-        return Objective(direction, target, tuple(wrt), Pos(self.line, kw.column), phase)  # type: ignore[arg-type]
+        return Objective(direction, target, tuple(wrt), Pos(self.line, kw.column), phase,  # type: ignore[arg-type]
+                         estimator)  # type: ignore[arg-type]
+
+    def estimator(self) -> str:
+        """``by score`` after an objective (before or after its ``wrt``)."""
+        tok = self.peek()
+        if tok is None or tok.kind != "word" or tok.text != "by":
+            return "pathwise"
+        self.take()
+        how = self.peek()
+        if how is None or how.kind != "word" or how.text not in ESTIMATORS:
+            col = how.column if how else self.end_column()
+            found = f", found '{how.text}'" if how else ""
+            raise ParseError(f"expected an estimator after 'by'{found}: write 'by score' "
+                             "for a score-function (policy-gradient) objective", col)
+        self.take()
+        return how.text
 
     def stmt_phase(self, kw: Token) -> Statement:
         tok = self.peek()
@@ -662,6 +729,18 @@ class LineParser:
             raise ParseError("a phase holds one objective: 'min ...' or 'max ...'", col)
         self.take()
         return self.objective(obj.text, kw, name)
+
+    def stmt_straight_through(self, kw: Token) -> Statement:
+        source = self.item(stop=("to",))
+        tok = self.peek()
+        if tok is None or tok.kind != "word" or tok.text != "to":
+            col = tok.column if tok else self.end_column()
+            raise ParseError("write 'straight-through A to B': the gradient arriving at A is "
+                             "copied to B, as in 'straight-through z_q to z_e'", col)
+        self.take()
+        target = self.item()
+        self.finish()
+        return StraightThrough(source, target, Pos(self.line, kw.column))
 
     def stmt_note(self, kw: Token) -> Statement:
         target = self.item()

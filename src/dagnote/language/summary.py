@@ -17,6 +17,7 @@ class ObjectiveSummary:
     updates: tuple[str, ...]
     #: the phase it belongs to (``phase (a): min loss wrt d``), or None.
     phase: str | None = None
+    estimator: str = "pathwise"  # "score": a score-function (policy-gradient) estimator
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,8 @@ class Summary:
             verb = "minimise" if obj.direction == "min" else "maximise"
             what = ", ".join(obj.updates) if obj.updates else "nothing"
             prefix = f"phase {obj.phase}: " if obj.phase else ""
-            objectives.append(f"{prefix}{verb} {obj.name}, updating {what}")
+            how = " by the score function" if obj.estimator == "score" else ""
+            objectives.append(f"{prefix}{verb} {obj.name}{how}, updating {what}")
         return [
             f"Data: {data}.",
             f"Weights: {weights}.",

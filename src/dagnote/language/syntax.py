@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 ItemKind = Literal["value", "module", "operator"]
-EdgeKind = Literal["data", "stopgrad", "copy"]
+# draw: a sample from the distribution the left element outputs (``~>``: no pathwise
+# gradient); reparam: a reparameterised one (``~r>``: the gradient passes)
+EdgeKind = Literal["data", "stopgrad", "copy", "draw", "reparam"]
 Side = Literal["left", "right"]
 
 #: the four layout directions a diagram or a host may ask for
@@ -28,6 +30,8 @@ class Item(NamedTuple):
     star: bool = False
     instance: int = 1  # ``@k``: another box of the same module / another operator
     quoted: bool = False
+    nondiff: bool = False  # an operator written ``(argmax/)``: no gradient through it
+    grad_of: str | None = None  # an operator ``(∇[d])``: the gradient of module d
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,19 @@ class Objective:
     wrt: tuple[Item, ...]
     pos: Pos
     phase: str | None = None
+    # "score": a score-function (REINFORCE / policy-gradient) estimator, written
+    # ``by score``: its gradient also reaches what a ``~>`` sample was drawn from
+    estimator: Literal["pathwise", "score"] = "pathwise"
+
+
+@dataclass(frozen=True)
+class StraightThrough:
+    """``straight-through z_q to z_e``: the gradient arriving at z_q is copied to z_e
+    (a straight-through estimator); a backward link, not data flow."""
+
+    source: Item
+    target: Item
+    pos: Pos
 
 
 @dataclass(frozen=True)
@@ -124,7 +141,8 @@ class Show:
     pos: Pos
 
 
-Statement = Sample | Chain | Given | Seq | Objective | Note | Direction | Link | Allow | Show
+Statement = (Sample | Chain | Given | Seq | Objective | Note | Direction | Link | Allow | Show
+             | StraightThrough)
 
 
 @dataclass
