@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .figure import Element, Figure, Path, Point, Run, Text
+from .elk_graph import BAND_SIDE, FRAME_PAD, placed_nodes
+from .figure import Element, Figure, Frame, Path, Point, Run, Shape, Text
 from .route import route, simplify
-from .scene import Scene, SideLink
+from .scene import Scene, SceneGroup, SideLink
 from .text import extent, place
 
 Box = tuple[float, float, float, float]
@@ -30,11 +31,11 @@ class _Panel:
         self.elements: list[Element] = []
         self.paths: list[Path] = []
         self.marks: list[Box] = []  # stars, triangles and notes outside their boxes
-        placed = {c["id"]: c for c in result.get("children", [])}
+        self.frames: list[Frame] = []
+        placed = placed_nodes(result)
         boxes: dict[str, Box] = {}
         for node in scene.nodes.values():
-            c = placed[node.id]
-            x, y = float(c["x"]), float(c["y"])
+            x, y, c = placed[node.id]
             box = (x, y, node.width, node.height)
             boxes[node.key] = box
             el = Element(node.key, node.css, node.title, box,
@@ -58,6 +59,8 @@ class _Panel:
                     self.marks.append((mx, my, mark.width, mark.height))
             self.elements.append(el)
         self.boxes = boxes
+        for group in scene.groups.values():
+            self.frames.append(self.frame(group, placed))
         for edge_json, edge in zip(result.get("edges", []), scene.edges, strict=True):
             points: list[Point] = []
             for section in edge_json.get("sections", []):
@@ -80,6 +83,8 @@ class _Panel:
                 path.bar_at = _bar_point(points)
             self.paths.append(path)
         self.straighten_forks()
+        for frame, group in zip(self.frames, scene.groups.values(), strict=True):
+            self.frame_texts(frame, group)
         for path, edge in zip(self.paths, scene.edges, strict=True):
             if edge.beside_bar and edge.label and path.label:
                 path.label = self.label_beside(path, edge.label, edge.label_size,
@@ -87,6 +92,59 @@ class _Panel:
         for link in scene.links:
             self.paths.append(self.route(link))
         self.fit()
+
+    def frame(self, group: SceneGroup, placed: dict[str, tuple[float, float, Any]]) -> Frame:
+        """A group's frame where the layout put its compound node (its label and ×N are
+        placed once the edges are known: :meth:`frame_texts`)."""
+        x, y, c = placed[group.id]
+        box = (x, y, float(c["width"]), float(c["height"]))
+        shape = Shape("rect" if group.module else "frame", *box)
+        frame = Frame(group.key, group.css, group.title, box, group.members, [shape])
+        labels = {lab["id"]: lab for lab in c.get("labels", [])}
+        for index, mark in enumerate(group.marks):  # a trained module frame's star
+            lab = labels.get(f"{group.id}.m{index}", {})
+            mx, my = x + float(lab.get("x", -mark.width)), y - mark.height * 0.15
+            if mark.shape is not None:
+                frame.shapes.append(mark.shape.moved(mx, my))
+                self.marks.append((mx, my, mark.width, mark.height))
+        return frame
+
+    def frame_texts(self, frame: Frame, group: SceneGroup) -> None:
+        """The label at the left end of the frame's band (the padding the layout left on
+        the side the flow leaves by) and ×N at its right end, each moved inwards past
+        any edge crossing the band; they then count as boxes (edge labels keep off)."""
+        x, y, w, h = frame.box
+        s = self.scene.size
+        pad, gap = FRAME_PAD * s, 0.3 * s
+        texts = [t for t in (group.label, group.repeat) if t is not None]
+        if not texts:
+            return
+        th = max(_text_box(t)[3] for t in texts)
+        top = y + 0.75 * pad if BAND_SIDE[self.scene.direction] == "top" else \
+            y + h - 0.75 * pad - th
+        row = (x, top, w, th)
+        taken = [(p, q) for path in self.paths
+                 for p, q in zip(path.points, path.points[1:], strict=False) if _hits(row, p, q)]
+        blocked = [(min(p[0], q[0]) - gap, max(p[0], q[0]) + gap) for p, q in taken]
+        blocked += [(b[0] - gap, b[0] + b[2] + gap) for b in [*self.boxes.values(), *self.marks]
+                    if _overlap(row, b)]
+        lo, hi = x + pad, x + w - pad
+        for part, text in (("label", group.label), ("repeat", group.repeat)):
+            if text is None:
+                continue
+            tw = _text_box(text)[2]
+            if part == "label":
+                starts = [lo] + sorted(b for _, b in blocked if lo < b < hi)
+            else:
+                starts = [hi - tw] + sorted((a - tw for a, _ in blocked if lo < a < hi),
+                                            reverse=True)
+            left = next((v for v in starts if lo <= v <= hi - tw and not any(
+                a < v + tw and v < b for a, b in blocked)), starts[0])
+            placed = text.moved(left - _text_box(text)[0], top - _text_box(text)[1])
+            frame.texts.append(placed)
+            box = _text_box(placed)
+            self.boxes[f"{group.key}#{part}"] = box
+            blocked.append((box[0] - gap, box[0] + box[2] + gap))
 
     def straighten_forks(self) -> None:
         """Remove the small step ELK leaves just below a fork (a value feeding two
@@ -186,14 +244,18 @@ class _Panel:
         dx = max(0.0, margin - min(xs))
         dy = max(0.0, margin - min(ys))
         if dx or dy:
-            for el in self.elements:
-                el.box = (el.box[0] + dx, el.box[1] + dy, el.box[2], el.box[3])
-                el.shapes = [s.moved(dx, dy) for s in el.shapes]
-                el.texts = [t.moved(dx, dy) for t in el.texts]
+            for el in [*self.elements, *self.frames]:
+                _move_element(el, dx, dy)
             for path in self.paths:
                 _move_path(path, dx, dy)
         self.width = max(self.width + dx, max(xs) + dx + margin)
         self.height = max(self.height + dy, max(ys) + dy + margin)
+
+
+def _move_element(el: Element | Frame, dx: float, dy: float) -> None:
+    el.box = (el.box[0] + dx, el.box[1] + dy, el.box[2], el.box[3])
+    el.shapes = [s.moved(dx, dy) for s in el.shapes]
+    el.texts = [t.moved(dx, dy) for t in el.texts]
 
 
 def _move_path(path: Path, dx: float, dy: float) -> None:
@@ -294,10 +356,11 @@ def assemble(scenes: list[Scene], results: list[dict[str, Any]]) -> Figure:
     for panel, caption in zip(panels, captions, strict=True):
         dx, dy = (offset, 0.0) if vertical else (0.0, offset)
         for el in panel.elements:
-            el.box = (el.box[0] + dx, el.box[1] + dy, el.box[2], el.box[3])
-            el.shapes = [s.moved(dx, dy) for s in el.shapes]
-            el.texts = [t.moved(dx, dy) for t in el.texts]
+            _move_element(el, dx, dy)
             figure.elements.append(el)
+        for frame in panel.frames:
+            _move_element(frame, dx, dy)
+            figure.frames.append(frame)
         for path in panel.paths:
             _move_path(path, dx, dy)
             figure.paths.append(path)

@@ -17,6 +17,7 @@ the tree as element text or attribute values, so lxml escapes it.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Sequence
@@ -25,13 +26,15 @@ from lxml import etree
 
 from dagnote.drawing.theme import ROOT_STYLE, SVG_NS, XLINK_NS, style_sheet
 
-from .figure import Element, Figure, Path, Point, Shape, Text
+from .figure import Element, Figure, Frame, Path, Point, Shape, Text
 
 FONT = "Arial, 'Liberation Sans', Helvetica, sans-serif"
 SERIF = "'Times New Roman', 'Liberation Serif', Times, serif"
 
 #: Corner radius of rounded boxes (priors) and the largest radius of an edge's bends.
 BOX_RADIUS = 8.0
+#: Corner radius of a group's frame (a module drawn with its inside has square corners).
+FRAME_RADIUS = 10.0
 BEND_RADIUS = 4.0
 #: Filled arrowhead, measured on the reference figures (drawn at 2x: 17 px long and
 #: wide, notched 3 px): length along the line, half its width, depth of the notch.
@@ -229,6 +232,9 @@ def _draw_shape(parent: etree._Element, shape: Shape) -> None:
     elif kind == "rounded":
         r = fmt(min(BOX_RADIUS, w / 2, h / 2))
         _sub(parent, "rect", {**box, "rx": r, "ry": r, "fill": "white", "stroke": "black"})
+    elif kind == "frame":
+        r = fmt(min(FRAME_RADIUS, w / 2, h / 2))
+        _sub(parent, "rect", {**box, "rx": r, "ry": r, "fill": "none", "stroke": "black"})
     elif kind == "circle":
         _sub(parent, "circle", {"cx": fmt(x + w / 2), "cy": fmt(y + h / 2),
                                 "r": fmt(min(w, h) / 2), "fill": "white", "stroke": "black"})
@@ -283,6 +289,21 @@ def _draw_element(parent: etree._Element, element: Element) -> None:
         _draw_shape(g, shape)
     for text in element.texts:
         _draw_text(g, text)
+
+
+def _draw_frame(parent: etree._Element, frame: Frame) -> None:
+    """A group's frame: its outline, label, ×N and star; ``data-members`` lists the keys
+    of the elements it holds (a JSON array: keys may hold any character)."""
+    x, y, w, h = frame.box
+    g = _sub(parent, "g", {"class": frame.css, "data-key": _clean(frame.key),
+                           "data-box": f"{fmt(x)} {fmt(y)} {fmt(w)} {fmt(h)}",
+                           "data-members": _clean(json.dumps(list(frame.members),
+                                                             ensure_ascii=False))})
+    _sub(g, "title", text=frame.title)
+    for shape in frame.shapes:
+        _draw_shape(g, shape)
+    for text in frame.texts:
+        _draw_text(g, text, "dn-frame-label")
 
 
 # --- edges ------------------------------------------------------------------------------
@@ -434,7 +455,10 @@ def write_svg(figure: Figure, root_id: str, title: str, desc: str,
         _sub(root, "style", text=style_sheet(root_id, links))
     _sub(root, "rect", {"class": "dn-bg", "x": "0", "y": "0", "width": w, "height": h,
                         "fill": "none", "stroke": "none"})
-    # edges first: a node's white fill hides any end that overshoots its outline
+    # frames behind everything, outer ones first; then edges: a node's white fill hides
+    # any end that overshoots its outline
+    for frame in figure.frames:
+        _draw_frame(root, frame)
     for path in figure.paths:
         _draw_path(root, path)
     for element in figure.elements:
