@@ -109,7 +109,7 @@ def _group_json(group: SceneGroup, scene: Scene) -> Json:
     """A frame: a compound node laid out with the same options as the panel, padded so
     its outline clears what it holds, with a band for its label and ×N on the side where
     the flow leaves it (below in TB: a block narrows to its output there, so few edges
-    cross the band). The band is at least as long as the label and ×N."""
+    cross the band). The band is at least twice as long as the label and ×N."""
     options = {k: v for k, v in graph_options(scene).items() if k not in PANEL_ONLY}
     options.update(FRAME_OPTIONS)
     s = scene.size
@@ -119,7 +119,8 @@ def _group_json(group: SceneGroup, scene: Scene) -> Json:
     sides = {"top": pad, "left": pad, "bottom": pad, "right": pad}
     if band:
         sides[BAND_SIDE[scene.direction]] += band + pad * 0.5
-        length = sum(t.width for t in texts) + s * (1.5 + len(texts))
+        # twice what the texts take: they still fit beside an edge leaving at the middle
+        length = 2 * (sum(t.width for t in texts) + s * (0.3 + len(texts))) + 2 * pad
         options["elk.nodeSize.constraints"] = "MINIMUM_SIZE"
         options["elk.nodeSize.minimum"] = f"({_num(length)}, {_num(length)})"
     options["elk.padding"] = "[" + ",".join(f"{k}={_num(v)}" for k, v in sides.items()) + "]"
