@@ -19,11 +19,12 @@ PIECES = ["x", "y", "z'", "*w", "[f*]", "[g]", "[f@2]", "[f@0]", "[*]", "(ce)", 
           "note", "phase", "(a):", "direction", "LR", "wrt", "from", "left", "right", '"a b"',
           '""', "*", "[", "]", "(", ")", "{", "}", "x_{t}", "σ^2", "=", "@", "#c", "of",
           "allow", "untrained", "script-braces", "show", "problems", "<-", "<-/-", "<..",
-          "Q_target", "minimize"]
+          "Q_target", "minimize", "group", "×N", "xN", "N×", "× 6", "[blk*]", '"E"']
 # statement beginnings, so that the pieces after them reach every statement's parser
 HEADS = ["", "x ->", "x, y ->", "x ~", "min loss", "max d", "min loss wrt", "given", "seq",
          "note x:", "phase (a): min loss", "direction", "allow untrained", "allow untrained:",
-         "show problems", "show", "y <-", "maximise"]
+         "show problems", "show", "y <-", "maximise", 'group "E" ×N:', "group [blk*] xN:",
+         "group:", "group E:"]
 
 
 def test_random_programs_give_diagnostics_never_exceptions() -> None:

@@ -57,5 +57,5 @@ ERROR_CODES = frozenset({
     "syntax", "unknown-statement", "reversed-arrow", "kind", "sample", "sample-source",
     "module-as-value", "dataset-as-value", "kind-conflict", "unknown-name", "wrt-kind",
     "objective-kind", "objective-direction", "cycle", "direction", "too-large", "empty",
-    "character", "allow", "show", "link", "link-twice",
+    "character", "allow", "show", "link", "link-twice", "group-overlap", "group-module",
 })
