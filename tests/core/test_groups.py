@@ -150,3 +150,31 @@ def test_a_module_frame_is_square_with_its_star_and_nests() -> None:
         assert not PROPERTIES[prop](dg), (prop, PROPERTIES[prop](dg))
     frame_svg = svg[svg.index('dn-frame-module'):]
     assert "<polygon" in frame_svg.split("</g>")[0]  # the module frame's star
+
+
+FORK_IN_FRAME = """\
+direction RL
+c, w, x ~ (T, C, X)
+y, o ~ (D, S)
+c -> [adapter*] -> b_{t}
+w, x -> (×) -> e'
+note (×): β_t
+x -> (rp) -> k_{t}
+note (rp): k
+k_{t} -> [adapter*] from right
+b_{t} -> (InfoNCE) -> loss_2
+b_{t}, k_{t} -> (InfoNCE@2) -> adv loss
+k_{t}, o -> (-log σ(Δ)) -> loss_{rec}
+max loss_2
+min adv loss
+max loss_{rec}
+group "block 5" ×N: (InfoNCE@2), [adapter@1], (-log σ(Δ)@1), y, (×@1)
+"""
+
+
+def test_a_fork_straightened_to_two_points_is_drawn() -> None:
+    """Found by drawing generated programs with frames: a fork whose straightened path
+    kept only two points made placement fail (zip over its first two segments)."""
+    source = FORK_IN_FRAME
+    result = dagnote.render_many([source])[0]
+    assert result.ok, (result.engine_error, result.diagnostics)

@@ -166,7 +166,7 @@ class _Panel:
         ends = {path.tail, path.head}
         boxes = [box for key, box in self.boxes.items() if key not in ends]
         start = points[0]
-        for p, q in zip(points[:2], points[1:3], strict=True):
+        for p, q in zip(points[:2], points[1:3], strict=False):
             if any(_through(p, q, box) for box in boxes):
                 return False
             for other in self.paths:
