@@ -112,7 +112,8 @@ class _Panel:
     def frame_texts(self, frame: Frame, group: SceneGroup) -> None:
         """The label at the left end of the frame's band (the padding the layout left on
         the side the flow leaves by) and ×N at its right end, each moved inwards past
-        any edge crossing the band; they then count as boxes (edge labels keep off)."""
+        any edge crossing the band, or when edges fill the band to the nearest free place
+        inside the frame; they then count as boxes (edge labels keep off)."""
         x, y, w, h = frame.box
         s = self.scene.size
         pad, gap = FRAME_PAD * s, 0.3 * s
@@ -139,12 +140,41 @@ class _Panel:
                 starts = [hi - tw] + sorted((a - tw for a, _ in blocked if lo < a < hi),
                                             reverse=True)
             left = next((v for v in starts if lo <= v <= hi - tw and not any(
-                a < v + tw and v < b for a, b in blocked)), starts[0])
-            placed = text.moved(left - _text_box(text)[0], top - _text_box(text)[1])
+                a < v + tw and v < b for a, b in blocked)), None)
+            spot = (left, top) if left is not None else \
+                self.free_spot(frame, tw, th, part == "repeat") or (starts[0], top)
+            placed = text.moved(spot[0] - _text_box(text)[0], spot[1] - _text_box(text)[1])
             frame.texts.append(placed)
             box = _text_box(placed)
             self.boxes[f"{group.key}#{part}"] = box
             blocked.append((box[0] - gap, box[0] + box[2] + gap))
+
+    def free_spot(self, frame: Frame, tw: float, th: float,
+                  right: bool) -> tuple[float, float] | None:
+        """Where a text of ``tw`` x ``th`` fits inside the frame when edges fill its band:
+        the free place nearest the band's left (``right``: right) corner that covers no
+        box, mark, label, edge or inner frame (searched on a grid of half a font size)."""
+        x, y, w, h = frame.box
+        s = self.scene.size
+        pad, gap, step = FRAME_PAD * s, 0.3 * s, 0.5 * s
+        taken = [*self.boxes.values(), *self.marks]
+        taken += [f.box for f in self.frames if f is not frame
+                  and set(f.members) < set(frame.members)]
+        segments = [(p, q) for path in self.paths
+                    for p, q in zip(path.points, path.points[1:], strict=False)]
+        at_top = BAND_SIDE[self.scene.direction] == "top"
+        spots = []
+        for i in range(int((w - 2 * pad - tw) // step) + 1):
+            for j in range(int((h - 2 * pad - th) // step) + 1):
+                left = x + w - pad - tw - i * step if right else x + pad + i * step
+                top = y + pad + j * step if at_top else y + h - pad - th - j * step
+                spots.append((i + j, left, top))
+        for _, left, top in sorted(spots):
+            rect = (left - gap, top - gap, tw + 2 * gap, th + 2 * gap)
+            if not any(_overlap(rect, b) for b in taken) and not any(
+                    _hits(rect, p, q) for p, q in segments):
+                return left, top
+        return None
 
     def straighten_forks(self) -> None:
         """Remove the small step ELK leaves just below a fork (a value feeding two
