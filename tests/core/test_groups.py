@@ -18,15 +18,14 @@ from dagnote.language.parse import parse
 from dagnote.language.syntax import Group
 
 from .geometry import PROPERTIES, read
+from .test_parse import only
 
 ROOT = Path(__file__).parents[2]
 CHAIN = "x -> [a*] -> (+) -> [b*] -> y -> (ce) -> loss\nmin loss\n"
 
 
 def one_group(line: str) -> Group:
-    program, diagnostics = parse(line)
-    assert diagnostics == []
-    (stmt,) = program.statements
+    stmt = only(line)
     assert isinstance(stmt, Group)
     return stmt
 
