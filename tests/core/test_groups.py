@@ -139,6 +139,7 @@ def test_a_module_frame_is_square_with_its_star_and_nests() -> None:
     source = CHAIN + "group E ×N: [a], (+), [b]\ngroup [blk*]: (+), [b]\n"
     result = dagnote.render_many([source])[0]
     assert result.ok, result.diagnostics
+    assert trusted(result.output)
     svg = result.output.decode()
     assert svg.count('class="dn-frame dn-group"') == 1
     assert svg.count('class="dn-frame dn-frame-module dn-trainable"') == 1
