@@ -39,7 +39,8 @@ def test_check_reports_each_problem_located_and_exits_1(tmp_path: Path) -> None:
         "so remove or reverse one of these arrows (a weight update between modules is "
         "written '..>') [cycle]",
         f"{bad}:5:1: error: unknown statement: expected '->', '~' or a keyword "
-        "(given, seq, min, max, phase, note, direction, link, allow, show, group) [unknown-statement]",
+        "(given, seq, min, max, phase, note, direction, link, allow, show, group) "
+        "[unknown-statement]",
         f"{bad}:6:6: warning: trainable module 'k' is never updated: no objective depends "
         "on it through a gradient-carrying path; connect it to an objective, or drop its '*' "
         "if it is frozen [untrained]",
