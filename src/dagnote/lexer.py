@@ -64,6 +64,8 @@ class DagnoteLexer(RegexLexer):
              bygroups(Whitespace, Keyword, Whitespace, Punctuation, Name.Label, Punctuation)),
             (r"^(\s*)(link)(?=\s)", bygroups(Whitespace, Keyword), "link"),
             (r"^(\s*)(straight-through)(?=\s)", bygroups(Whitespace, Keyword), "straight"),
+            (r"^(\s*)(group)(?=[\s:])(?!\s*(?:->|-/->|\.\.>|[,~]))",
+             bygroups(Whitespace, Keyword), "group"),
             (r"^(\s*)(given|seq|min|max|phase|note|direction)(?=\s|$)",
              bygroups(Whitespace, Keyword)),
             (r"(:)(\s*)(min|max)(?=\s)", bygroups(Punctuation, Whitespace, Keyword)),
@@ -107,6 +109,20 @@ class DagnoteLexer(RegexLexer):
             (r"\(", Punctuation, "operator"),
             (_SCRIPT, Name.Attribute),
             (_WORD, Name),
+            (r"\S", Punctuation),
+        ],
+        # group LABEL ×N: (the header; the elements after ':' are lexed as in a chain)
+        "group": [
+            (r"\n", Whitespace, "#pop"),
+            (r"[^\S\n]+", Whitespace),
+            (r":", Punctuation, "#pop"),
+            (r"#.*?$", Comment.Single),
+            (r"×\s*[^\s×:#]+|[^\s×:#]+×|(?<!\S)x\s?(?:\d+|[A-Z][^\s:#]*)(?=\s*:)",
+             Keyword.Constant),  # the repetition
+            include("quoted"),
+            (r"\[", Punctuation, "module"),
+            (_SCRIPT, Name.Attribute),
+            (r"[^\s:#\[\]\"_^]+", Name.Label),
             (r"\S", Punctuation),
         ],
         "quoted": [

@@ -19,6 +19,7 @@ Conventions read from the SVG:
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -110,6 +111,23 @@ class Edge:
 
 
 @dataclass
+class Frame:
+    """A group's frame: ``<g class="dn-frame ..." data-key data-box data-members>``."""
+
+    index: int
+    key: str
+    classes: set[str]
+    box: Box
+    members: set[str]
+    panel: int = 0
+    labels: list[Label] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return f"frame {self.key}{'' if self.panel == 0 else f' (panel {self.panel + 1})'}"
+
+
+@dataclass
 class Diagram:
     name: str
     source: str
@@ -122,6 +140,7 @@ class Diagram:
     captions: list[Label]
     panel_count: int
     problems: list[str]  # how the document breaks the conventions above
+    frames: list[Frame] = field(default_factory=list)
 
     def node(self, key: str, panel: int) -> Node | None:
         for n in self.nodes:
@@ -132,6 +151,7 @@ class Diagram:
     def labels(self) -> list[Label]:
         out = [lab for n in self.nodes for lab in n.labels]
         out += [lab for e in self.edges for lab in e.labels]
+        out += [lab for f in self.frames for lab in f.labels]
         return out + self.captions
 
 
@@ -347,6 +367,7 @@ def read(name: str, source: str, svg: bytes) -> Diagram:
     w, h = (float(v) for v in root.get("viewBox", "0 0 0 0").split()[2:])
     nodes: list[Node] = []
     edges: list[Edge] = []
+    frames: list[Frame] = []
     captions: list[Label] = []
     for el in root:
         cls = _classes(el)
@@ -394,6 +415,14 @@ def read(name: str, source: str, svg: bytes) -> Diagram:
                                          f'label "{text}" of {edge.kind} edge '
                                          f'{edge.tail} -> {edge.head}'))
             edges.append(edge)
+        elif el.tag == f"{SVG}g" and "dn-frame" in cls:
+            frame = Frame(len(frames), el.get("data-key", ""), cls, _box(el.get("data-box")),
+                          set(json.loads(el.get("data-members", "[]"))))
+            for t in el.iter(f"{SVG}text"):
+                text, box = text_extent(t)
+                frame.labels.append(Label(text, box, f"frame:{frame.index}",
+                                          f'label "{text}" of frame {frame.key}'))
+            frames.append(frame)
         elif el.tag == f"{SVG}text" and "dn-caption" in cls:
             text, box = text_extent(el)
             captions.append(Label(text, box, "caption", f'caption "{text}"'))
@@ -416,8 +445,12 @@ def read(name: str, source: str, svg: bytes) -> Diagram:
         if node.panel:
             for label in node.labels:
                 label.what += f" (panel {node.panel + 1})"
+    seen = {}
+    for frame in frames:
+        frame.panel = seen.get(frame.key, 0)
+        seen[frame.key] = frame.panel + 1
     return Diagram(name, source, source_direction(source), source_phases(source), w, h,
-                   nodes, edges, captions, panel_count, problems)
+                   nodes, edges, captions, panel_count, problems, frames)
 
 
 # --- geometry --------------------------------------------------------------------------
@@ -601,14 +634,44 @@ _SIDE_NAMES = {"TB": ("top", "bottom"), "BT": ("bottom", "top"), "LR": ("left", 
                "RL": ("right", "left")}
 
 
+def _innermost(frames: list[Frame], keys: set[str], skip: Frame | None = None) -> Frame | None:
+    """The innermost frame (other than ``skip``) that holds all of ``keys``."""
+    holders = [f for f in frames if f is not skip and keys <= f.members
+               and (skip is None or f.members != skip.members or f.index < skip.index)]
+    return max(holders, key=lambda f: (-len(f.members), f.index), default=None)
+
+
+def _rows_scopes(dg: Diagram) -> list[list[Node]]:
+    """The element lists whose rows are checked: each panel's elements outside frames,
+    and each frame's own elements (a frame is laid out as a graph of its own: its data
+    sets start its first row, its objectives end its last); a nested frame takes part
+    in its parent's scope as one box."""
+    scopes: list[list[Node]] = []
+    for panel in range(dg.panel_count):
+        frames = [f for f in dg.frames if f.panel == panel]
+        by_scope: dict[int, list[Node]] = {-1: []}
+        for f in frames:
+            by_scope[f.index] = []
+        for n in dg.nodes:
+            if n.panel == panel:
+                home = _innermost(frames, {n.key})
+                by_scope[home.index if home else -1].append(n)
+        for f in frames:
+            parent = _innermost(frames, f.members, skip=f)
+            by_scope[parent.index if parent else -1].append(
+                Node(-1, f.key, {"dn-frame"}, f.box, panel))
+        scopes += by_scope.values()
+    return scopes
+
+
 def check_rows(dg: Diagram) -> list[str]:
     """5. Objectives on the last row (their far side at the panel's farthest, within TOL);
-    data sets, priors and givens on the first row (near sides equal, nothing before)."""
+    data sets, priors and givens on the first row (near sides equal, nothing before);
+    inside a frame, on the frame's own rows."""
     d = dg.direction
     near_name, far_name = _SIDE_NAMES[d]
     out = []
-    for panel in range(dg.panel_count):
-        nodes = [n for n in dg.nodes if n.panel == panel]
+    for nodes in _rows_scopes(dg):
         if not nodes:
             continue
         last = max(nodes, key=lambda n: _far(n.box, d))
@@ -762,6 +825,86 @@ def check_marks(dg: Diagram) -> list[str]:
     return out
 
 
+def _contains(outer: Box, inner: Box) -> bool:
+    """Whether ``inner`` lies inside ``outer`` (within TOL)."""
+    return (inner[0] >= outer[0] - TOL and inner[1] >= outer[1] - TOL
+            and inner[0] + inner[2] <= outer[0] + outer[2] + TOL
+            and inner[1] + inner[3] <= outer[1] + outer[3] + TOL)
+
+
+BAND = 1.5  # font sizes: how far from its band side a frame's label may sit
+
+
+def check_frames(dg: Diagram, size: float = 15.0) -> list[str]:
+    """9. A group's frame holds the boxes of its members and of its nested frames and
+    overlaps no other element's box nor any frame it does not hold or sit in; its label
+    and ×N lie inside it, along the side the flow leaves by (bottom; top in BT)."""
+    out = []
+    for f in dg.frames:
+        for n in dg.nodes:
+            if n.panel != f.panel:
+                continue
+            if n.key in f.members and not _contains(f.box, n.box):
+                out.append(f"{f.name} {fbox(f.box)} does not hold its member {n.name} "
+                           f"{fbox(n.box)}")
+            elif n.key not in f.members and (hit := overlaps(f.box, n.box)):
+                out.append(f"{f.name} {fbox(f.box)} overlaps {n.name} {fbox(n.box)}, which "
+                           f"is not in it, by {fmt(hit[0])} x {fmt(hit[1])} px")
+        for g in dg.frames:
+            if g is f or g.panel != f.panel:
+                continue
+            if g.members <= f.members and g.members != f.members or (
+                    g.members == f.members and g.index > f.index):
+                if not _contains(f.box, g.box):
+                    out.append(f"{f.name} {fbox(f.box)} does not hold {g.name} {fbox(g.box)}")
+            elif not (f.members <= g.members) and (hit := overlaps(f.box, g.box)):
+                out.append(f"{f.name} {fbox(f.box)} and {g.name} {fbox(g.box)} cross")
+        x, y, w, h = f.box
+        for lab in f.labels:
+            lx, ly, lw, lh = lab.box
+            off = ly - y if dg.direction == "BT" else y + h - (ly + lh)
+            if not _contains(f.box, lab.box):
+                out.append(f"{lab} is not inside {f.name} {fbox(f.box)}")
+            elif off > BAND * size:
+                out.append(f"{lab} sits {fmt(off)} px from the band side of {f.name} "
+                           f"{fbox(f.box)}")
+    return out
+
+
+def _where(p: Point, box: Box) -> int:
+    """1 inside the box, -1 outside, 0 on its outline (within TOL)."""
+    d = border_distance(p, box)
+    if abs(d) <= TOL:
+        return 0
+    return 1 if _inside(p, box) else -1
+
+
+def check_frame_edges(dg: Diagram) -> list[str]:
+    """10. An edge between two elements of a frame stays inside it; an edge between two
+    elements outside never enters it; an edge from inside to outside (or back) crosses
+    its outline once."""
+    out = []
+    for f in dg.frames:
+        for e in dg.edges:
+            if e.panel != f.panel or e.kind in ("copy", "shared"):
+                continue
+            ends = (e.tail in f.members) + (e.head in f.members)
+            states: list[int] = []
+            for p, q in e.segments():
+                steps = max(1, int(math.dist(p, q)))
+                for i in range(steps + 1):
+                    t = i / steps
+                    side = _where((p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t), f.box)
+                    if side and (not states or states[-1] != side):
+                        states.append(side)
+            crossings = max(0, len(states) - 1)
+            want = {0: 0, 1: 1, 2: 0}[ends]
+            if ends == 0 and 1 in states or ends == 2 and -1 in states or crossings != want:
+                out.append(f"{e.name} ({ends} end(s) in {f.name} {fbox(f.box)}) crosses its "
+                           f"outline {crossings} time(s), want {want}  [d={e.d}]")
+    return out
+
+
 PROPERTIES = {
     "orthogonal": check_orthogonal,
     "no_crossing": check_no_crossing,
@@ -772,6 +915,8 @@ PROPERTIES = {
     "labels_clear": check_labels,
     "links_clear": check_links,
     "marks_clear": check_marks,
+    "frames_hold": check_frames,
+    "frame_edges": check_frame_edges,
 }
 
 

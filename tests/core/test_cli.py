@@ -40,7 +40,8 @@ def test_check_reports_each_problem_located_and_exits_1(tmp_path: Path) -> None:
         "written '..>', a gradient copied back past an operator 'straight-through z_q to z_e') "
         "[cycle]",
         f"{bad}:5:1: error: unknown statement: expected '->', '~' or a keyword "
-        "(given, seq, min, max, phase, note, direction, link, allow, show, straight-through) "
+        "(given, seq, min, max, phase, note, direction, link, allow, show, straight-through, "
+        "group) "
         "[unknown-statement]",
         f"{bad}:6:6: warning: trainable module 'k' is never updated: no objective depends "
         "on it through a gradient-carrying path; connect it to an objective, or drop its '*' "

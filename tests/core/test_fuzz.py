@@ -23,12 +23,14 @@ PIECES = ["x", "y", "z'", "*w", "[f*]", "[g]", "[f@2]", "[f@0]", "[*]", "(ce)", 
           # gradient semantics: samples from a module, estimators, non-differentiable and
           # gradient operators, straight-through links, call-like values
           "~>", "~r>", "by", "score", "(argmax/)", "(/)", "(∇[f])", "(grad_x [g])", "(∇[x])",
-          "straight-through", "to", "Q(s, a)", "log π(a|s)", "p_θ(z)"]
+          "straight-through", "to", "Q(s, a)", "log π(a|s)", "p_θ(z)",
+          "group", "×N", "xN", "N×", "× 6", "[blk*]", '"E"']
 # statement beginnings, so that the pieces after them reach every statement's parser
 HEADS = ["", "x ->", "x, y ->", "x ~", "min loss", "max d", "min loss wrt", "given", "seq",
          "note x:", "phase (a): min loss", "direction", "allow untrained", "allow untrained:",
          "show problems", "show", "y <-", "maximise", "max R by score", "straight-through",
-         "x -> [f*] ~>", "min loss wrt f by"]
+         "x -> [f*] ~>", "min loss wrt f by", 'group "E" ×N:', "group [blk*] xN:",
+         "group:", "group E:"]
 
 
 def test_random_programs_give_diagnostics_never_exceptions() -> None:

@@ -22,6 +22,7 @@ marks_clear    (extra) stars and objective triangles overlap no box, label or ed
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from .geometry import PROPERTIES, Diagram, read, report
 
 ROOT = Path(__file__).parents[2]
 GENERATED = 36
+GROUPED = 12  # generated programs drawn again with frames
 GENERATOR_SEED = 20260518
 # programs that also sample from modules (~>, ~r>) and pass gradients straight through
 # non-differentiable operators; generated apart, so the programs above stay as they were
@@ -301,10 +303,32 @@ def _corpus() -> dict[str, str]:
     for i, source in enumerate(generate(GENERATED, GENERATOR_SEED)):
         lr = "-LR" if "direction LR" in source else ""
         corpus[f"gen{i:02d}{lr}"] = source
+        if i < GROUPED:
+            corpus[f"gen{i:02d}{lr}-grouped"] = grouped(source, random.Random(i))
     for i, source in enumerate(generate(GENERATED_GRADIENTS, GRADIENTS_SEED, gradients=True)):
         lr = "-LR" if "direction LR" in source else ""
         corpus[f"gen-grad{i:02d}{lr}"] = source
     return corpus
+
+
+def grouped(source: str, rng: random.Random) -> str:
+    """``source`` with a frame around a few of its elements (any few: frames must hold
+    whatever they are given) and, every other time, a module frame nested in it."""
+    from dagnote.language.compile import compile_source
+
+    items = []
+    for node in compile_source(source).diagram.nodes.values():
+        if node.kind in ("value", "given"):
+            items.append(node.ident)
+        elif node.kind == "module":
+            items.append(f"[{node.ident}@{node.instance}]")
+        elif node.kind == "operator":
+            items.append(f"({node.ident}@{node.instance})")
+    members = rng.sample(items, min(len(items), rng.randint(2, 5)))
+    lines = [source.rstrip("\n"), f'group "block {rng.randint(1, 9)}" ×N: ' + ", ".join(members)]
+    if rng.random() < 0.5:
+        lines.append("group [inner*]: " + ", ".join(members[:rng.randint(1, len(members))]))
+    return "\n".join(lines) + "\n"
 
 
 CORPUS = _corpus()
@@ -412,3 +436,34 @@ def test_the_checks_see_what_they_should() -> None:
                                                        tip="10 100")))
     for prop in ("orthogonal", "no_crossing", "ends_touch", "labels_clear"):
         assert not PROPERTIES[prop](dg), prop
+
+
+def _frame(key: str, box: str, members: list[str], label: str = "", at: str = "") -> str:
+    text = (f'<text x="{at.split()[0]}" y="{at.split()[1]}" font-size="15">{label}</text>'
+            if label else "")
+    return (f'<g class="dn-frame dn-group" data-key="{key}" data-box="{box}" '
+            f"data-members='{json.dumps(members)}'>{text}</g>")
+
+
+def test_the_frame_checks_see_what_they_should() -> None:
+    a = _node("val:a", "10 10 20 20", text="a")
+    b = _node("val:b", "10 100 20 20", text="b")
+    c = _node("val:c", "120 10 20 20", text="c")
+    down = _edge("val:a", "val:b", "M20 30L20 100")
+    out_and_back = _edge("val:a", "val:b", "M20 30L20 50L160 50L160 90L20 90L20 100")
+    # the frame holds a but not b (b pokes out), holds c although c is no member, its
+    # label sits at the top, far from the band along its bottom; a -> b leaves it and
+    # comes back
+    bad = _frame("grp:1", "0 0 150 110", ["val:a", "val:b"], "blk", "40 25")
+    dg = read("t", "", _svg(a + b + c + bad + out_and_back))
+    found = PROPERTIES["frames_hold"](dg)
+    assert any("does not hold its member val:b" in v for v in found), found
+    assert any("overlaps val:c" in v for v in found), found
+    assert any('label "blk"' in v and "band side" in v for v in found), found
+    assert any("crosses its outline 2 time(s), want 0" in v
+               for v in PROPERTIES["frame_edges"](dg))
+    # a frame around a and b alone, its label in the lower-left corner: clean
+    good = _frame("grp:1", "0 0 60 140", ["val:a", "val:b"], "blk", "4 134")
+    dg = read("t", "", _svg(a + b + c + good + down))
+    for prop in ("frames_hold", "frame_edges", "labels_clear"):
+        assert not PROPERTIES[prop](dg), (prop, PROPERTIES[prop](dg))

@@ -100,3 +100,15 @@ def test_any_text_lexes_without_error_and_loses_nothing(text: str) -> None:
     tokens = list(lexer.get_tokens(text))
     assert not [v for t, v in tokens if t in Error]
     assert "".join(v for _, v in tokens) == text
+
+
+def test_a_group_header_is_coloured_and_its_elements_as_in_a_chain(lexer) -> None:
+    kinds = _kinds(lexer, 'group "Encoder" ×N: [attn*], (+@2), h_t\n'
+                   "group [blk*] xL: [attn]\n")
+    assert kinds["group"] in Keyword
+    assert kinds['"Encoder"'] in String and kinds["×N"] in Keyword.Constant
+    assert kinds["xL"] in Keyword.Constant and kinds["blk"] in Name.Class
+    assert kinds["attn"] in Name.Class and kinds["+"] in Name.Function
+    assert kinds["_t"] in Name.Attribute
+    tokens = [(t, v) for t, v in lexer.get_tokens("group -> y\n") if v.strip()]
+    assert tokens[0] == (Name, "group")  # a value named group, in a chain

@@ -37,6 +37,7 @@ PIECES = [
     " <-/- ", " <.. ", "Q_target", "minimize ",
     " ~> ", " ~r> ", " by score", "(argmax/)", "(∇_x [f])", "(grad [g])", "straight-through ",
     " to ", "Q(s, a)", "γ(x_i)", "U(t_n, t_f)",
+    "group ", "group [blk*] ", '"Encoder" ', "×N", " xN", "N× ", ": ", "\ngroup E: ",
 ]
 statements = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
 anything = st.text(max_size=300)
@@ -108,7 +109,26 @@ ADVERSARIAL = {
     "many objectives": "x ~ X\nx -> [f*] -> loss\n" + "min loss\n" * 1500,
     "long chain": "x ~ X\n" + "".join(f"v{i} -> [f{i}*] -> v{i + 1}\n" for i in range(240))
     + "min v240\n",
+    "many groups": "x -> y\n" + "group: x, y\n" * 1500,
+    "groups crossing": " -> ".join(f"v{i}" for i in range(300)) + "\n"
+    + "".join(f"group: v{i}, v{i + 1}\n" for i in range(299)),
 }
+
+
+def test_frames_nested_fifty_deep_are_drawn() -> None:
+    """The most frames a diagram may have, each inside the next: ELK's hierarchy lays
+    them out in one run and every frame holds the ones inside it."""
+    chain = " -> ".join(f"v{i}" for i in range(50))
+    source = chain + "\n" + "".join(
+        "group: " + ", ".join(f"v{j}" for j in range(i, 50)) + "\n" for i in range(50))
+    rendered = dagnote.render_many([source])[0]
+    assert rendered.ok, (rendered.engine_error, rendered.diagnostics)
+    root = fromstring(rendered.output)
+    frames = [g for g in root if "dn-frame" in (g.get("class") or "")]
+    assert len(frames) == 50
+    boxes = [[float(v) for v in g.get("data-box").split()] for g in frames]
+    for (x, y, w, h), (x2, y2, w2, h2) in zip(boxes, boxes[1:], strict=False):
+        assert x <= x2 and y <= y2 and x2 + w2 <= x + w and y2 + h2 <= y + h
 
 
 def test_ten_kilobyte_inputs_finish_in_bounded_time() -> None:

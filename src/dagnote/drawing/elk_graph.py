@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from .figure import Text
 from .metrics import runs_width
-from .scene import ELK_DIRECTION, Scene
+from .scene import ELK_DIRECTION, Mark, Scene, SceneGroup, SceneNode
 from .text import extent
 
 Json = dict[str, Any]
@@ -21,6 +22,18 @@ PLACEMENT = {"left": "OUTSIDE V_CENTER H_LEFT", "right": "OUTSIDE V_CENTER H_RIG
 # the first layer's boxes line up at the top, the last layer's at the bottom
 ALIGN = {"TB": {"FIRST": "TOP", "LAST": "BOTTOM"}, "BT": {"FIRST": "BOTTOM", "LAST": "TOP"},
          "LR": {"FIRST": "LEFT", "LAST": "RIGHT"}, "RL": {"FIRST": "RIGHT", "LAST": "LEFT"}}
+
+
+# a frame's padding around what it holds, in font sizes
+FRAME_PAD = 0.9
+# panel options a frame does not take over: wrapping and aspect ratio shape the panel;
+# ELK 0.12 fails on node model order inside a compound node (TypeError), so a frame
+# orders by edges only
+PANEL_ONLY = ("elk.layered.wrapping.strategy", "elk.aspectRatio",
+              "elk.separateConnectedComponents", "elk.padding")
+FRAME_OPTIONS = {"elk.layered.considerModelOrder.strategy": "EDGES"}
+# the side of a frame that holds its label and ×N: where the flow leaves the frame
+BAND_SIDE = {"TB": "bottom", "BT": "top", "LR": "bottom", "RL": "bottom"}
 
 
 def _num(value: float) -> str:
@@ -67,30 +80,86 @@ def graph_options(scene: Scene) -> dict[str, str]:
     return options
 
 
+def _node_json(node: SceneNode, direction: str) -> Json:
+    """One element: its box, its ports on fixed sides, its outside marks as labels."""
+    labels = []
+    for index, mark in enumerate(node.marks):
+        labels.append(_mark_label(f"{node.id}.m{index}", mark))
+    options = {"elk.portConstraints": "FIXED_SIDE"}
+    if node.layer:
+        options["elk.layered.layering.layerConstraint"] = node.layer
+        options["elk.alignment"] = ALIGN[direction][node.layer]
+    return {
+        "id": node.id, "width": node.width, "height": node.height,
+        "labels": labels,
+        "ports": [{"id": pid, "width": 0, "height": 0,
+                   "layoutOptions": {"elk.port.side": side}}
+                  for pid, side in node.ports.items()],
+        "layoutOptions": options,
+    }
+
+
+def _mark_label(label_id: str, mark: Mark) -> Json:
+    """Room outside a box for a mark: an outside node label the layout keeps clear."""
+    return {"id": label_id, "text": "mark", "width": mark.width, "height": mark.height,
+            "layoutOptions": {"elk.nodeLabels.placement": PLACEMENT[mark.where]}}
+
+
+def _group_json(group: SceneGroup, scene: Scene) -> Json:
+    """A frame: a compound node laid out with the same options as the panel, padded so
+    its outline clears what it holds, with a band for its label and ×N on the side where
+    the flow leaves it (below in TB: a block narrows to its output there, so few edges
+    cross the band). The band is at least twice as long as the label and ×N."""
+    options = {k: v for k, v in graph_options(scene).items() if k not in PANEL_ONLY}
+    options.update(FRAME_OPTIONS)
+    s = scene.size
+    pad = FRAME_PAD * s
+    texts = [t for t in (group.label, group.repeat) if t is not None]
+    band = max((_height(t) for t in texts), default=0.0)
+    sides = {"top": pad, "left": pad, "bottom": pad, "right": pad}
+    if band:
+        sides[BAND_SIDE[scene.direction]] += band + pad * 0.5
+        # twice what the texts take: they still fit beside an edge leaving at the middle
+        length = 2 * (sum(t.width for t in texts) + s * (0.3 + len(texts))) + 2 * pad
+        options["elk.nodeSize.constraints"] = "MINIMUM_SIZE"
+        options["elk.nodeSize.minimum"] = f"({_num(length)}, {_num(length)})"
+    options["elk.padding"] = "[" + ",".join(f"{k}={_num(v)}" for k, v in sides.items()) + "]"
+    return {"id": group.id, "children": [],
+            "labels": [_mark_label(f"{group.id}.m{i}", m) for i, m in enumerate(group.marks)],
+            "layoutOptions": options}
+
+
+def _height(text: Text) -> float:
+    _, above, below = extent(text.runs, text.size)
+    return above + below
+
+
+def _nest(scene: Scene, nodes: dict[str, Json]) -> list[Json]:
+    """The panel's children with each element inside its frame's compound node; each
+    frame stands where its first element stands in source order (model order decides
+    left and right)."""
+    root: list[Json] = []
+    made: dict[str, Json] = {}
+    home = {key: g.key for g in scene.groups.values() for key in g.nodes}
+
+    def holder(group_key: str | None) -> list[Json]:
+        if group_key is None:
+            return root
+        if group_key not in made:
+            group = scene.groups[group_key]
+            made[group_key] = _group_json(group, scene)
+            holder(group.parent).append(made[group_key])
+        return made[group_key]["children"]
+
+    for key, node_json in nodes.items():
+        holder(home.get(key)).append(node_json)
+    return root
+
+
 def to_elk(scene: Scene, graph_id: str = "root") -> Json:
     """The ELK JSON graph of one scene (ids are generated: no user text in them)."""
-    children: list[Json] = []
-    for node in scene.nodes.values():
-        labels = []
-        for index, mark in enumerate(node.marks):
-            side = PLACEMENT[mark.where]
-            labels.append({
-                "id": f"{node.id}.m{index}", "text": "mark", "width": mark.width,
-                "height": mark.height,
-                "layoutOptions": {"elk.nodeLabels.placement": side},
-            })
-        options = {"elk.portConstraints": "FIXED_SIDE"}
-        if node.layer:
-            options["elk.layered.layering.layerConstraint"] = node.layer
-            options["elk.alignment"] = ALIGN[scene.direction][node.layer]
-        children.append({
-            "id": node.id, "width": node.width, "height": node.height,
-            "labels": labels,
-            "ports": [{"id": pid, "width": 0, "height": 0,
-                       "layoutOptions": {"elk.port.side": side}}
-                      for pid, side in node.ports.items()],
-            "layoutOptions": options,
-        })
+    nodes = {node.key: _node_json(node, scene.direction) for node in scene.nodes.values()}
+    children = _nest(scene, nodes) if scene.groups else list(nodes.values())
     edges: list[Json] = []
     for edge in scene.edges:
         item: Json = {"id": edge.id, "sources": [edge.source], "targets": [edge.target]}
@@ -107,8 +176,26 @@ def to_elk(scene: Scene, graph_id: str = "root") -> Json:
         if edge.straight:
             item["layoutOptions"] = {"elk.layered.priority.straightness": "10"}
         edges.append(item)
-    return {"id": graph_id, "layoutOptions": graph_options(scene), "children": children,
-            "edges": edges}
+    options = graph_options(scene)
+    if scene.groups:
+        # frames are compound nodes laid out in one run with what they hold; every edge
+        # is declared at the root and comes back in the root's coordinates
+        options["elk.hierarchyHandling"] = "INCLUDE_CHILDREN"
+        options["elk.json.edgeCoords"] = "ROOT"
+    return {"id": graph_id, "layoutOptions": options, "children": children, "edges": edges}
+
+
+def placed_nodes(result: Json) -> dict[str, tuple[float, float, Json]]:
+    """Every node of a laid-out graph, nested ones too: id -> (x, y, node), x and y on
+    the panel (ELK gives a child's position relative to its parent)."""
+    out: dict[str, tuple[float, float, Json]] = {}
+    stack = [(0.0, 0.0, child) for child in result.get("children", [])]
+    while stack:
+        dx, dy, node = stack.pop()
+        x, y = dx + float(node.get("x", 0)), dy + float(node.get("y", 0))
+        out[node["id"]] = (x, y, node)
+        stack += [(x, y, child) for child in node.get("children", [])]
+    return out
 
 
 def _axis(graph: Json) -> str:
@@ -122,8 +209,9 @@ def reorder_operands(graph: Json, result: Json) -> Json | None:
     on (leftmost source to the left side, rightmost to the right), or None when the first
     layout already has them so. Source order only guesses where ELK puts the sources."""
     axis = _axis(graph)
-    centre = {c["id"]: float(c[axis]) + float(c["width" if axis == "x" else "height"]) / 2
-              for c in result.get("children", [])}
+    extent_of = "width" if axis == "x" else "height"
+    centre = {nid: (x if axis == "x" else y) + float(c[extent_of]) / 2
+              for nid, (x, y, c) in placed_nodes(result).items()}
     into: dict[str, list[Json]] = {}
     for edge in graph["edges"]:
         target = edge["targets"][0]
@@ -189,7 +277,7 @@ def layout_cost(graph: Json) -> int:
     """
     node_of = {e["id"]: e["sources"][0].split(".")[0] for e in graph["edges"]}
     head_of = {e["id"]: e["targets"][0].split(".")[0] for e in graph["edges"]}
-    preds: dict[str, list[str]] = {c["id"]: [] for c in graph["children"]}
+    preds: dict[str, list[str]] = {nid: [] for nid in placed_nodes(graph)}
     for eid, tail in node_of.items():
         preds.setdefault(head_of[eid], []).append(tail)
     layer: dict[str, int] = {}

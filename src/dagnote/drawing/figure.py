@@ -57,6 +57,7 @@ ShapeKind = Literal[
     "max",       # '△' in its box
     "problem",   # a dashed outline around an element a check warns about (show problems)
     "badge",     # the circle of a problem's number
+    "frame",     # a group's frame: a rounded rectangle around its elements, not filled
 ]
 
 
@@ -98,6 +99,24 @@ class Element:
     xref: str | None = None
 
 
+@dataclass(slots=True)
+class Frame:
+    """A group's frame around elements (``group``), drawn behind edges and elements.
+
+    ``box`` holds every element in ``members`` (keys, nested frames' too) and nothing
+    else; edges cross its outline. Its label sits in the upper-left corner inside, the
+    repetition ``×N`` in the lower-right one; a module frame carries its star outside.
+    """
+
+    key: str
+    css: str  # "dn-frame dn-group" or "dn-frame dn-frame-module ..."
+    title: str
+    box: tuple[float, float, float, float]
+    members: tuple[str, ...]
+    shapes: list[Shape] = field(default_factory=list)
+    texts: list[Text] = field(default_factory=list)
+
+
 EdgeKind = Literal["data", "sample", "stopgrad", "copy", "shared", "slice", "draw", "reparam",
                    "straight"]
 
@@ -132,3 +151,4 @@ class Figure:
     elements: list[Element] = field(default_factory=list)
     paths: list[Path] = field(default_factory=list)
     captions: list[Text] = field(default_factory=list)  # phase captions "(a)", "(b)"
+    frames: list[Frame] = field(default_factory=list)  # outer frames first

@@ -15,6 +15,8 @@ from .figure import Path, Point, Shape
 
 #: Corner radius of rounded boxes (priors) and the largest radius of an edge's bends.
 BOX_RADIUS = 8.0
+#: Corner radius of a group's frame (a module drawn with its inside has square corners).
+FRAME_RADIUS = 10.0
 BEND_RADIUS = 4.0
 #: Filled arrowhead, measured on the reference figures (drawn at 2x: 17 px long and
 #: wide, notched 3 px): length along the line, half its width, depth of the notch.

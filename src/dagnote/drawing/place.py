@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .figure import Element, Figure, Path, Point, Run, Shape, Text
+from .elk_graph import BAND_SIDE, FRAME_PAD, placed_nodes
+from .figure import Element, Figure, Frame, Path, Point, Run, Shape, Text
 from .route import route, simplify
-from .scene import MARK_H, MARK_W, Scene, SideLink
+from .scene import MARK_H, MARK_W, Scene, SceneGroup, SideLink
 from .text import extent, place
 
 Box = tuple[float, float, float, float]
@@ -30,11 +31,11 @@ class _Panel:
         self.elements: list[Element] = []
         self.paths: list[Path] = []
         self.marks: list[Box] = []  # stars, triangles and notes outside their boxes
-        placed = {c["id"]: c for c in result.get("children", [])}
+        self.frames: list[Frame] = []
+        placed = placed_nodes(result)
         boxes: dict[str, Box] = {}
         for node in scene.nodes.values():
-            c = placed[node.id]
-            x, y = float(c["x"]), float(c["y"])
+            x, y, c = placed[node.id]
             box = (x, y, node.width, node.height)
             boxes[node.key] = box
             el = Element(node.key, node.css, node.title, box,
@@ -59,6 +60,8 @@ class _Panel:
             self.elements.append(el)
         self.boxes = boxes
         self.mark_near: dict[str, Point] = {}  # edge id -> where its sampling mark goes
+        for group in scene.groups.values():
+            self.frames.append(self.frame(group, placed))
         for edge_json, edge in zip(result.get("edges", []), scene.edges, strict=True):
             points: list[Point] = []
             for section in edge_json.get("sections", []):
@@ -90,6 +93,8 @@ class _Panel:
                 path.bar_at = _bar_point(points)
             self.paths.append(path)
         self.straighten_forks()
+        for frame, group in zip(self.frames, scene.groups.values(), strict=True):
+            self.frame_texts(frame, group)
         for path, edge in zip(self.paths, scene.edges, strict=True):
             if edge.id in self.mark_near:
                 path.mark = _sample_mark(path.points, self.mark_near[edge.id], scene.size)
@@ -102,6 +107,89 @@ class _Panel:
         for link in scene.links:
             self.paths.append(self.route(link))
         self.fit()
+
+    def frame(self, group: SceneGroup, placed: dict[str, tuple[float, float, Any]]) -> Frame:
+        """A group's frame where the layout put its compound node (its label and ×N are
+        placed once the edges are known: :meth:`frame_texts`)."""
+        x, y, c = placed[group.id]
+        box = (x, y, float(c["width"]), float(c["height"]))
+        shape = Shape("rect" if group.module else "frame", *box)
+        frame = Frame(group.key, group.css, group.title, box, group.members, [shape])
+        labels = {lab["id"]: lab for lab in c.get("labels", [])}
+        for index, mark in enumerate(group.marks):  # a trained module frame's star
+            lab = labels.get(f"{group.id}.m{index}", {})
+            mx, my = x + float(lab.get("x", -mark.width)), y - mark.height * 0.15
+            if mark.shape is not None:
+                frame.shapes.append(mark.shape.moved(mx, my))
+                self.marks.append((mx, my, mark.width, mark.height))
+        return frame
+
+    def frame_texts(self, frame: Frame, group: SceneGroup) -> None:
+        """The label at the left end of the frame's band (the padding the layout left on
+        the side the flow leaves by) and ×N at its right end, each moved inwards past
+        any edge crossing the band, or when edges fill the band to the nearest free place
+        inside the frame; they then count as boxes (edge labels keep off)."""
+        x, y, w, h = frame.box
+        s = self.scene.size
+        pad, gap = FRAME_PAD * s, 0.3 * s
+        texts = [t for t in (group.label, group.repeat) if t is not None]
+        if not texts:
+            return
+        th = max(_text_box(t)[3] for t in texts)
+        top = y + 0.75 * pad if BAND_SIDE[self.scene.direction] == "top" else \
+            y + h - 0.75 * pad - th
+        row = (x, top, w, th)
+        taken = [(p, q) for path in self.paths
+                 for p, q in zip(path.points, path.points[1:], strict=False) if _hits(row, p, q)]
+        blocked = [(min(p[0], q[0]) - gap, max(p[0], q[0]) + gap) for p, q in taken]
+        blocked += [(b[0] - gap, b[0] + b[2] + gap) for b in [*self.boxes.values(), *self.marks]
+                    if _overlap(row, b)]
+        lo, hi = x + pad, x + w - pad
+        for part, text in (("label", group.label), ("repeat", group.repeat)):
+            if text is None:
+                continue
+            tw = _text_box(text)[2]
+            if part == "label":
+                starts = [lo] + sorted(b for _, b in blocked if lo < b < hi)
+            else:
+                starts = [hi - tw] + sorted((a - tw for a, _ in blocked if lo < a < hi),
+                                            reverse=True)
+            left = next((v for v in starts if lo <= v <= hi - tw and not any(
+                a < v + tw and v < b for a, b in blocked)), None)
+            spot = (left, top) if left is not None else \
+                self.free_spot(frame, tw, th, part == "repeat") or (starts[0], top)
+            placed = text.moved(spot[0] - _text_box(text)[0], spot[1] - _text_box(text)[1])
+            frame.texts.append(placed)
+            box = _text_box(placed)
+            self.boxes[f"{group.key}#{part}"] = box
+            blocked.append((box[0] - gap, box[0] + box[2] + gap))
+
+    def free_spot(self, frame: Frame, tw: float, th: float,
+                  right: bool) -> tuple[float, float] | None:
+        """Where a text of ``tw`` x ``th`` fits inside the frame when edges fill its band:
+        the free place nearest the band's left (``right``: right) corner that covers no
+        box, mark, label, edge or inner frame (searched on a grid of half a font size)."""
+        x, y, w, h = frame.box
+        s = self.scene.size
+        pad, gap, step = FRAME_PAD * s, 0.3 * s, 0.5 * s
+        taken = [*self.boxes.values(), *self.marks]
+        taken += [f.box for f in self.frames if f is not frame
+                  and set(f.members) < set(frame.members)]
+        segments = [(p, q) for path in self.paths
+                    for p, q in zip(path.points, path.points[1:], strict=False)]
+        at_top = BAND_SIDE[self.scene.direction] == "top"
+        spots = []
+        for i in range(int((w - 2 * pad - tw) // step) + 1):
+            for j in range(int((h - 2 * pad - th) // step) + 1):
+                left = x + w - pad - tw - i * step if right else x + pad + i * step
+                top = y + pad + j * step if at_top else y + h - pad - th - j * step
+                spots.append((i + j, left, top))
+        for _, left, top in sorted(spots):
+            rect = (left - gap, top - gap, tw + 2 * gap, th + 2 * gap)
+            if not any(_overlap(rect, b) for b in taken) and not any(
+                    _hits(rect, p, q) for p, q in segments):
+                return left, top
+        return None
 
     def straighten_forks(self) -> None:
         """Remove the small step ELK leaves just below a fork (a value feeding two
@@ -123,7 +211,7 @@ class _Panel:
         ends = {path.tail, path.head}
         boxes = [box for key, box in self.boxes.items() if key not in ends]
         start = points[0]
-        for p, q in zip(points[:2], points[1:3], strict=True):
+        for p, q in zip(points[:2], points[1:3], strict=False):
             if any(_through(p, q, box) for box in boxes):
                 return False
             for other in self.paths:
@@ -201,14 +289,18 @@ class _Panel:
         dx = max(0.0, margin - min(xs))
         dy = max(0.0, margin - min(ys))
         if dx or dy:
-            for el in self.elements:
-                el.box = (el.box[0] + dx, el.box[1] + dy, el.box[2], el.box[3])
-                el.shapes = [s.moved(dx, dy) for s in el.shapes]
-                el.texts = [t.moved(dx, dy) for t in el.texts]
+            for el in [*self.elements, *self.frames]:
+                _move_element(el, dx, dy)
             for path in self.paths:
                 _move_path(path, dx, dy)
         self.width = max(self.width + dx, max(xs) + dx + margin)
         self.height = max(self.height + dy, max(ys) + dy + margin)
+
+
+def _move_element(el: Element | Frame, dx: float, dy: float) -> None:
+    el.box = (el.box[0] + dx, el.box[1] + dy, el.box[2], el.box[3])
+    el.shapes = [s.moved(dx, dy) for s in el.shapes]
+    el.texts = [t.moved(dx, dy) for t in el.texts]
 
 
 def _move_path(path: Path, dx: float, dy: float) -> None:
@@ -357,10 +449,11 @@ def assemble(scenes: list[Scene], results: list[dict[str, Any]]) -> Figure:
     for panel, caption in zip(panels, captions, strict=True):
         dx, dy = (offset, 0.0) if vertical else (0.0, offset)
         for el in panel.elements:
-            el.box = (el.box[0] + dx, el.box[1] + dy, el.box[2], el.box[3])
-            el.shapes = [s.moved(dx, dy) for s in el.shapes]
-            el.texts = [t.moved(dx, dy) for t in el.texts]
+            _move_element(el, dx, dy)
             figure.elements.append(el)
+        for frame in panel.frames:
+            _move_element(frame, dx, dy)
+            figure.frames.append(frame)
         for path in panel.paths:
             _move_path(path, dx, dy)
             figure.paths.append(path)

@@ -116,6 +116,26 @@ class SideLink:
 
 
 @dataclass(slots=True)
+class SceneGroup:
+    """A frame (``group``): a compound node in the layout that holds ``nodes`` and the
+    frames whose ``parent`` it is. Its label and ``×N`` are edge-less nodes inside it
+    (``label``, ``repeat``: text at (0, 0) and its size), so the layout keeps edges and
+    boxes off them."""
+
+    key: str
+    id: str
+    css: str
+    title: str
+    parent: str | None
+    nodes: list[str] = field(default_factory=list)  # scene node keys directly inside
+    members: tuple[str, ...] = ()  # every element key inside, nested frames' too
+    label: Text | None = None
+    repeat: Text | None = None
+    marks: list[Mark] = field(default_factory=list)  # a trained module frame's star
+    module: bool = False
+
+
+@dataclass(slots=True)
 class Scene:
     direction: str
     size: float
@@ -123,6 +143,7 @@ class Scene:
     edges: list[SceneEdge] = field(default_factory=list)
     links: list[SideLink] = field(default_factory=list)
     caption: tuple[Run, ...] | None = None
+    groups: dict[str, SceneGroup] = field(default_factory=dict)  # outer frames first
 
 
 class _Builder:
@@ -143,9 +164,12 @@ class _Builder:
         for e in diagram.edges:
             if e.kind == "sample":
                 samples.setdefault(e.tail, []).append(e.head)
+        # the innermost frame of each element (frames come outer first)
+        self.home = {key: g.key for g in diagram.groups for key in g.members}
         self.merged: dict[str, str] = {}  # value key -> source key
         for src, heads in samples.items():
-            if len(heads) == 1 and len(diagram.predecessors(heads[0])) == 1:
+            if len(heads) == 1 and len(diagram.predecessors(heads[0])) == 1 \
+                    and self.home.get(heads[0]) == self.home.get(src):
                 value = diagram.nodes[heads[0]]
                 if not value.sequence and heads[0] not in self.objective:
                     self.merged[heads[0]] = src
@@ -357,6 +381,7 @@ class _Builder:
         for key, number in self.problems.numbers.items():
             self.mark_problem(self.scene.nodes.get(where[key]), number)
         self.shared_links()
+        self.groups()
         return self.scene
 
     def mark_problem(self, sn: SceneNode | None, number: int) -> None:
@@ -368,6 +393,34 @@ class _Builder:
         shape, diameter, text = badge(number, self.size)
         sn.marks.append(Mark("right" if self.vertical else "above", diameter, diameter,
                              shape=shape, text=text, top=self.vertical))
+
+    def groups(self) -> None:
+        """The frames, each with the scene nodes whose innermost frame it is."""
+        s = self.size
+        for index, g in enumerate(self.d.groups):
+            label = None
+            if g.label:
+                parts = runs(g.label, g.quoted)
+                w, above, below = extent(parts, s)
+                label = place(parts, s, w / 2, 0)
+            repeat = None
+            if g.repeat:
+                parts = runs("×" + g.repeat)
+                w, above, below = extent(parts, s)
+                repeat = place(parts, s, w / 2, 0)
+            css = "dn-frame " + ("dn-frame-module" if g.module else "dn-group")
+            title = plain(g.label or "group") + (f" ×{plain(g.repeat)}" if g.repeat else "")
+            sg = SceneGroup(g.key, f"g{index}", css, title, g.parent, label=label,
+                            repeat=repeat, module=g.module is not None,
+                            members=tuple(sorted({self.merged.get(k, k) for k in g.members})))
+            if g.module and g.trainable:
+                sg.css += " dn-trainable"
+                sg.marks.append(self.star(top=True))
+            self.scene.groups[g.key] = sg
+        for key in self.scene.nodes:
+            home = self.home.get(key)
+            if home is not None:
+                self.scene.groups[home].nodes.append(key)
 
     def port(self, key: str, name: str, side: Side) -> str:
         node = self.scene.nodes[key]

@@ -17,6 +17,7 @@ the tree as element text or attribute values, so lxml escapes it.
 
 from __future__ import annotations
 
+import json
 import re
 
 from lxml import etree
@@ -24,7 +25,7 @@ from lxml import etree
 from dagnote.drawing.theme import ROOT_STYLE, SVG_NS, XLINK_NS, style_sheet
 
 from . import outlines
-from .figure import Element, Figure, Path, Point, Shape, Text
+from .figure import Element, Figure, Frame, Path, Point, Shape, Text
 from .outlines import SCRIPT_SIZE, SUB_SHIFT, SUP_SHIFT, fmt
 
 FONT = "Arial, 'Liberation Sans', Helvetica, sans-serif"
@@ -142,6 +143,9 @@ def _draw_shape(parent: etree._Element, shape: Shape) -> None:
     elif kind == "rounded":
         r = fmt(min(outlines.BOX_RADIUS, w / 2, h / 2))
         _sub(parent, "rect", {**box, "rx": r, "ry": r, "fill": "white", "stroke": "black"})
+    elif kind == "frame":
+        r = fmt(min(outlines.FRAME_RADIUS, w / 2, h / 2))
+        _sub(parent, "rect", {**box, "rx": r, "ry": r, "fill": "none", "stroke": "black"})
     elif kind in ("circle", "ellipse"):
         attrib = {"cx": fmt(x + w / 2), "cy": fmt(y + h / 2)}
         if kind == "circle":
@@ -202,6 +206,21 @@ def _draw_element(parent: etree._Element, element: Element) -> None:
         _draw_shape(g, shape)
     for text in element.texts:
         _draw_text(g, text)
+
+
+def _draw_frame(parent: etree._Element, frame: Frame) -> None:
+    """A group's frame: its outline, label, ×N and star; ``data-members`` lists the keys
+    of the elements it holds (a JSON array: keys may hold any character)."""
+    x, y, w, h = frame.box
+    g = _sub(parent, "g", {"class": frame.css, "data-key": _clean(frame.key),
+                           "data-box": f"{fmt(x)} {fmt(y)} {fmt(w)} {fmt(h)}",
+                           "data-members": _clean(json.dumps(list(frame.members),
+                                                             ensure_ascii=False))})
+    _sub(g, "title", text=frame.title)
+    for shape in frame.shapes:
+        _draw_shape(g, shape)
+    for text in frame.texts:
+        _draw_text(g, text, "dn-frame-label")
 
 
 # --- edges ------------------------------------------------------------------------------
@@ -287,7 +306,10 @@ def write_svg(figure: Figure, root_id: str, title: str, desc: str,
         _sub(root, "style", text=style_sheet(root_id, links))
     _sub(root, "rect", {"class": "dn-bg", "x": "0", "y": "0", "width": w, "height": h,
                         "fill": "none", "stroke": "none"})
-    # edges first: a node's white fill hides any end that overshoots its outline
+    # frames behind everything, outer ones first; then edges: a node's white fill hides
+    # any end that overshoots its outline
+    for frame in figure.frames:
+        _draw_frame(root, frame)
     for path in figure.paths:
         _draw_path(root, path)
     for element in figure.elements:

@@ -46,7 +46,7 @@ ATTRIBUTES: dict[str, frozenset[str] | re.Pattern[str]] = {
     _XML_SPACE: frozenset({"preserve"}),
 }
 # free text, inert in an attribute (element keys, readable box geometry)
-INERT = frozenset({"data-key", "data-tail", "data-head", "data-box"})
+INERT = frozenset({"data-key", "data-tail", "data-head", "data-box", "data-members"})
 
 
 def trusted(svg: bytes) -> bool:

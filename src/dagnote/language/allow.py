@@ -58,5 +58,6 @@ ERROR_CODES = frozenset({
     "syntax", "unknown-statement", "reversed-arrow", "kind", "sample", "sample-source",
     "module-as-value", "dataset-as-value", "kind-conflict", "unknown-name", "wrt-kind",
     "objective-kind", "objective-direction", "cycle", "direction", "too-large", "empty",
-    "character", "allow", "show", "link", "link-twice", "straight-through",
+    "character", "allow", "show", "link", "link-twice", "straight-through", "group-overlap",
+    "group-module",
 })

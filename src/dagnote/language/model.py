@@ -19,6 +19,7 @@ from .syntax import (
     Chain,
     Direction,
     Given,
+    Group,
     Item,
     Link,
     Note,
@@ -88,6 +89,22 @@ class ObjectiveSpec:
 
 
 @dataclass
+class GroupSpec:
+    """A frame around elements (``group``): labelled, repeated ×N, or a module drawn
+    with its inside; ``parent`` is the group whose frame holds this one."""
+
+    key: str
+    members: list[str]  # node keys, as written
+    pos: Pos
+    label: str | None = None
+    quoted: bool = False
+    repeat: str | None = None
+    module: str | None = None  # the frame is this module (its name)
+    trainable: bool = False
+    parent: str | None = None
+
+
+@dataclass
 class Diagram:
     nodes: dict[str, Node] = field(default_factory=dict)
     edges: list[Edge] = field(default_factory=list)
@@ -98,6 +115,7 @@ class Diagram:
     allowed: list[tuple[str, Pos, frozenset[str] | None]] = field(default_factory=list)
     show_problems: bool = False  # set by ``show problems``
     failed: set[str] = field(default_factory=set)  # names on lines that failed to parse
+    groups: list[GroupSpec] = field(default_factory=list)  # outer frames first
     # answers computed from the finished graph (reachability); cleared on any edit
     memo: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
 
@@ -264,6 +282,7 @@ class Builder:
     def build(self, program: Program) -> Diagram:
         self.diagram.failed = program.failed
         later: list[Objective | Note | Link | Allow | StraightThrough] = []
+        groups: list[Group] = []
         for stmt in program.statements:
             if isinstance(stmt, Sample):
                 self.sample(stmt)
@@ -281,6 +300,8 @@ class Builder:
                 self.diagram.direction = stmt.value
             elif isinstance(stmt, Show):
                 self.diagram.show_problems = True
+            elif isinstance(stmt, Group):
+                groups.append(stmt)
             else:
                 later.append(stmt)
         for stmt in later:  # objectives and notes may name elements defined below them
@@ -297,6 +318,10 @@ class Builder:
         self.gradient_operators()
         self.diagram.memo.clear()  # nodes were added: forget any early answers
         self.link_shared_boxes()
+        if groups:  # frames may name elements defined below them
+            from .groups import add_groups
+
+            add_groups(self, groups)
         return self.diagram
 
     def sample(self, stmt: Sample) -> None:

@@ -20,6 +20,7 @@ from .syntax import (
     Chain,
     Direction,
     Given,
+    Group,
     Hop,
     Item,
     Link,
@@ -37,12 +38,13 @@ from .syntax import (
 
 ARROWS = {"->": "data", "-/->": "stopgrad", "..>": "copy", "~>": "draw", "~r>": "reparam"}
 KEYWORDS = ("given", "seq", "min", "max", "phase", "note", "direction", "link", "allow",
-            "show", "straight-through")
+            "show", "straight-through", "group")
+GROUP_USAGE = 'group "Encoder" ×N: [attn*], (+), [ln*]'
 USAGE = {"given": "given x", "seq": "seq x", "min": "min loss", "max": "max loss",
          "phase": "phase (a): min loss", "note": "note (×): σ", "direction": "direction LR",
          "link": "link [enc]: https://example.org/enc",
          "allow": "allow untrained: [head]", "show": "show problems",
-         "straight-through": "straight-through z_q to z_e"}
+         "straight-through": "straight-through z_q to z_e", "group": GROUP_USAGE}
 #: estimators an objective names after ``by``
 ESTIMATORS = ("score",)
 SHOWABLE = ("problems",)  # what 'show' can mark in the figure
@@ -51,6 +53,10 @@ REVERSED = {"<-/-": "-/->", "<-": "->", "<..": "..>"}
 _REVERSED = re.compile(r"<-/-|<-|<\.\.")
 # the names a line mentions, for a line that failed: pieces between arrows and punctuation
 _PIECES = re.compile(r'<-/-|<-|<\.\.|-/->|->|\.\.>|~r?>|[,~:\[\]()"*=]|@\s*\d+')
+# the repetition of a group, last in its header: ×N, × 6, N×, and in ASCII xN, x6 (a
+# lower-case x followed by a digit or a capital, so a label word like 'max' is no count)
+_REPEAT = re.compile(
+    r"(?:^|\s)(?:×\s*(?P<a>[^\s×]+)|x\s?(?P<b>\d+|[A-Z]\S*)|(?P<c>[^\s×]+)×)$")
 _SPECIAL = set(",~:*\"[]()")
 _WORD_CHARS = r'(?:[^\s,~:*"\[\](){}.\-]|-(?!/->|>)|\.(?!\.>)|\{[^{}]*\})+'
 # arrows, punctuation and plain words, each with the spaces before it, in one regular
@@ -795,6 +801,60 @@ class LineParser:
                              ": write 'show problems'", tok.column, "show")
         self.finish()
         return Show(tok.text, Pos(self.line, kw.column))
+
+    def stmt_group(self, kw: Token) -> Statement:
+        """``group LABEL ×N: members`` or ``group [module] ×N: members``."""
+        header: list[Token] = []
+        while (tok := self.peek()) is not None and tok.kind != ":":
+            header.append(self.take())
+        if self.at_end():
+            raise ParseError(f"a group needs ':' before its elements, as in '{GROUP_USAGE}'",
+                             self.end_column())
+        self.take()  # the ':'
+        if self.at_end():
+            raise ParseError(f"a group needs its elements after ':', as in '{GROUP_USAGE}'",
+                             self.end_column())
+        members = self.group()
+        self.finish()
+        pos = Pos(self.line, kw.column)
+        if not header:
+            return Group(members, pos)
+        first = header[0]
+        module = None
+        label = None
+        quoted = False
+        if first.kind == "bracket":
+            module = self.module(first)
+            if module.instance != 1:
+                raise ParseError("a module drawn with its inside is one frame: write "
+                                 f"[{module.ident}] without '@'", first.column)
+            rest = header[1:]
+        elif first.kind == "string":
+            label, quoted, rest = first.text, True, header[1:]
+            if not label.strip():
+                raise ParseError("quoted name is empty: write the name between the quotes",
+                                 first.column)
+        else:
+            rest = header
+        bad = next((t for t in rest if t.kind != "word"), None)
+        if bad is not None:
+            shown = {"paren": f"({bad.text})", "bracket": f"[{bad.text}]",
+                     "string": f'"{bad.text}"'}.get(bad.kind, bad.text)
+            raise ParseError(f"a group's header is a label or a [module], then ×N: "
+                             f"'{shown}' is neither, as in '{GROUP_USAGE}'", bad.column)
+        text = " ".join(t.text for t in rest)
+        repeat = None
+        match = _REPEAT.search(text)
+        if match:
+            repeat = match.group("a") or match.group("b") or match.group("c")
+            text = text[: match.start()].strip()
+        if text and (module is not None or quoted):
+            raise ParseError(f"unexpected '{text}' in a group's header: after the label or "
+                             f"[module] only ×N may follow, as in '{GROUP_USAGE}'",
+                             rest[0].column)
+        if text:
+            label = text
+        return Group(members, pos, label, quoted, repeat, module)
 
     def stmt_direction(self, kw: Token) -> Statement:
         tok = self.expect("word", "a direction (TB, LR, BT or RL)")

@@ -141,8 +141,21 @@ class Show:
     pos: Pos
 
 
+@dataclass(frozen=True)
+class Group:
+    """``group "Encoder" ×N: a, b`` (a labelled frame) or ``group [enc*]: a, b`` (the
+    frame is module ``enc``, drawn with its inside)."""
+
+    members: tuple[Item, ...]
+    pos: Pos
+    label: str | None = None
+    quoted: bool = False
+    repeat: str | None = None  # the count after ×: "N", "6"
+    module: Item | None = None
+
+
 Statement = (Sample | Chain | Given | Seq | Objective | Note | Direction | Link | Allow | Show
-             | StraightThrough)
+             | StraightThrough | Group)
 
 
 @dataclass

@@ -1,0 +1,3 @@
+extensions = ["sphinx_dagnote"]
+numfig = True
+project = "groups"
