@@ -11,8 +11,8 @@ from .. import __version__
 from ..documents.extract import Block, blocks_in
 from ..documents.includes import (
     MAX_DOCUMENT_BYTES,
+    MAX_FILE_BYTES,
     IncludeError,
-    confine,
     read_file,
     resolve_include,
 )
@@ -32,7 +32,8 @@ from .options import (
     valid_timeout,
 )
 from .pipeline import check as check_source
-from .pipeline import render_many
+from .pipeline import start_render
+from .progress import Tally
 
 
 def _error(where: str, message: str) -> None:
@@ -42,16 +43,15 @@ def _error(where: str, message: str) -> None:
 def _include(path: str, block: Block, root: str | None) -> Path:
     """The file a block includes, resolved as the hosts do and confined to ``root``.
 
-    reST: relative to the document, ``/x.dag`` relative to the root (Sphinx's srcdir);
-    Markdown ``file=``: relative to the root (MkDocs' docs_dir). The root defaults to the
+    reST argument and Markdown ``file=`` alike: relative to the document, ``/x.dag``
+    relative to the root (Sphinx's srcdir, MkDocs' docs_dir). The root defaults to the
     document's directory. Refused or unreadable: :class:`IncludeError`.
     """
     base = Path(root or Path(path).parent)
-    name = block.argument
-    if path.lower().endswith((".md", ".markdown")):
-        return resolve_include(name, base)
-    target = (base / name.lstrip("/")) if name.startswith("/") else (Path(path).parent / name)
-    return confine(target, base, repr(name), where=f"{base.resolve()} (set --root)")
+    label = (f"file={block.argument!r}" if path.lower().endswith((".md", ".markdown"))
+             else repr(block.argument))
+    return resolve_include(block.argument, base, Path(path).parent, label=label,
+                           where=f"{base.resolve()} (set --root)")
 
 
 def _include_problem(exc: IncludeError, block: Block, path: str) -> str:
@@ -62,16 +62,37 @@ def _include_problem(exc: IncludeError, block: Block, path: str) -> str:
     return f"{verb} {block.argument!r}: {exc.reason}"
 
 
+STDIN = "-"  # a file argument that means standard input (one diagram, as a .dag file)
+STDIN_NAME = "<stdin>"  # how diagnostics name it
+
+
+def _read_stdin() -> str:
+    """Standard input as one diagram's text, bounded like a file (UTF-8, size limit)."""
+    data = click.get_binary_stream("stdin").read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise IncludeError(STDIN_NAME, f"it is over {MAX_FILE_BYTES} bytes; the limit for a "
+                           "diagram is that: split it into smaller diagrams", refused=True)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise IncludeError(STDIN_NAME, f"not UTF-8 text (byte {exc.start + 1})") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _blocks(paths: tuple[str, ...], root: str | None) -> tuple[list[tuple[str, int, Block]], int]:
     """Every diagram in the named files: (file, index in file, block), and how many files
-    or included files could not be read (each reported, the others still checked)."""
+    or included files could not be read (each reported, the others still checked).
+    ``-`` is standard input, read as one diagram named ``<stdin>``."""
     found: list[tuple[str, int, Block]] = []
     failed = 0
     for path in paths:
         try:
+            if path == STDIN:
+                found.append((STDIN_NAME, 0, Block(_read_stdin(), 0)))
+                continue
             text = read_file(path, repr(path), limit=MAX_DOCUMENT_BYTES)
         except IncludeError as exc:
-            _error(path, exc.reason)
+            _error(STDIN_NAME if path == STDIN else path, exc.reason)
             failed += 1
             continue
         for index, block in enumerate(blocks_in(path, text)):
@@ -171,8 +192,9 @@ def check(files: tuple[str, ...], root: str | None, strict: bool) -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
-@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
-              help="Directory for the images.")
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(),
+              help="Directory for the images, or - to write the one image to standard "
+                   "output.")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="svg",
               show_default=True)
 @click.option("--direction", type=click.Choice(DIRECTIONS), default=None,
@@ -202,22 +224,39 @@ def render(files: tuple[str, ...], outdir: str, fmt: str, direction: str | None,
            width: str | None, height: str | None, scale: float | None,
            root: str | None) -> None:
     """Render every diagram in FILES into OUTDIR (NAME.svg, or NAME-2.svg for later blocks;
-    --format tikz writes NAME.tex for \\input in a LaTeX document)."""
+    --format tikz writes NAME.tex for \\input in a LaTeX document).
+
+    A FILE of - reads one diagram from standard input; -o - writes the image to standard
+    output (then FILES must hold exactly one diagram). A summary line goes to standard
+    error.
+    """
     if fmt in ("png", "pdf") and (width or height or scale):
         raise click.UsageError("--width, --height and --scale apply to svg and tikz output")
+    to_stdout = outdir == STDIN
+    if to_stdout and len(files) > 1:
+        raise click.UsageError("-o - writes one image to standard output: give one input")
     options = RenderOptions(format=fmt, direction=direction,  # type: ignore[arg-type]
                             timeout=timeout, show_problems=show_problems, font_family=font)
     blocks, failed = _blocks(files, root)
-    out = Path(outdir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        click.echo(f"error: cannot create {out}: {exc.strerror or exc}", err=True)
+    if to_stdout and len(blocks) > 1:
+        _error(files[0], f"it holds {len(blocks)} diagrams; -o - writes one: give a "
+               "directory instead")
         sys.exit(1)
+    out = Path(outdir)
+    if not to_stdout:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            click.echo(f"error: cannot create {out}: {exc.strerror or exc}", err=True)
+            sys.exit(1)
     cache = Cache(cache_dir) if cache_dir else None
-    results = render_many([b.source for _, _, b in blocks], options, cache)
+    job = start_render([b.source for _, _, b in blocks], options, cache)
+    results = job.results()
+    tally = Tally()
+    tally.timed(job)
     written: dict[Path, str] = {}
     for (path, index, block), result in zip(blocks, results, strict=True):
+        tally.count(result)
         for diag in result.diagnostics:
             _echo(path, diag, block)
         if result.output is None:
@@ -225,7 +264,14 @@ def render(files: tuple[str, ...], outdir: str, fmt: str, direction: str | None,
             if result.engine_error:
                 click.echo(f"{path}:{block.line}:1: error: {result.engine_error}", err=True)
             continue
+        if to_stdout:
+            stream = click.get_binary_stream("stdout")
+            stream.write(_sized(result.output, fmt, width, height, scale))
+            stream.flush()
+            continue
         stem = Path(path).stem + (f"-{index + 1}" if index else "")
+        if path == STDIN_NAME:
+            stem = "stdin"
         target = out / f"{stem}.{'tex' if fmt == 'tikz' else fmt}"
         if written.get(target) == path:  # the same included file, named by two documents
             continue
@@ -242,6 +288,5 @@ def render(files: tuple[str, ...], outdir: str, fmt: str, direction: str | None,
             continue
         written[target] = path
         click.echo(str(target))
+    click.echo(tally.line(), err=True)
     sys.exit(1 if failed else 0)
-
-

@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -249,6 +250,8 @@ class RenderJob:
         self.options = options
         self.cache = cache
         self.sources = list(sources)
+        self.started = time.perf_counter()  # for the build's summary line (progress.py)
+        self.finished: float | None = None  # when the last batch was drawn; None: none was
         self._results: list[Rendered | None] = []  # None: taken by the host
         self._first: dict[int, int] = {}  # a waiting diagram -> the identical one drawn
         self._copies: dict[int, list[int]] = {}  # a diagram drawn -> identical ones waiting
@@ -366,6 +369,7 @@ class RenderJob:
             count = len(drawing.scenes)
             outputs[i] = _finish(drawing, self._keys[i], laid_out[start:start + count], o)
             start += count
+        self.finished = max(self.finished or 0.0, time.perf_counter())
         return [outputs[i] for i in indices]
 
     # -- results --------------------------------------------------------------------------

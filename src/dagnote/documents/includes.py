@@ -186,22 +186,31 @@ def read_file(path: str | os.PathLike[str], label: str | None = None,
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def resolve_include(name: str, base_dir: str | Path) -> Path:
-    """The file ``name`` (``file=``, relative to ``base_dir``) if it may be read there."""
-    label = f"file={name!r}"
+def resolve_include(name: str, base_dir: str | Path, page_dir: str | Path | None = None,
+                    label: str | None = None, where: str = "the docs directory") -> Path:
+    """The file ``name`` may be read as, under one rule for every host.
+
+    Relative to the page's directory ``page_dir`` (``base_dir`` when there is no page),
+    ``/x.dag`` relative to ``base_dir`` (Sphinx's source directory, MkDocs' docs_dir), as
+    Sphinx resolves a directive's file argument; whatever it names must resolve inside
+    ``base_dir`` (:func:`confine`). A drive or UNC path is refused.
+    """
+    label = label or f"file={name!r}"
     if "\x00" in name:
         raise IncludeError(label, "the name contains a NUL byte")
-    posix, windows = PurePosixPath(name), PureWindowsPath(name)
-    if posix.is_absolute() or windows.is_absolute() or windows.drive or name.startswith("\\"):
-        raise IncludeError(label, "absolute paths are not allowed (use a path in docs)",
-                           refused=True)
-    if ".." in posix.parts or ".." in windows.parts:
-        raise IncludeError(label, "'..' is not allowed (the file must be in docs)",
-                           refused=True)
-    return confine(Path(base_dir) / posix, base_dir, label)
+    windows = PureWindowsPath(name)
+    if windows.drive or (windows.is_absolute() and not name.startswith("/")):
+        raise IncludeError(label, f"a drive or network path is not allowed (use a path in "
+                           f"{where}, or /path from its top)", refused=True)
+    if name.startswith(("/", "\\")):
+        target = Path(base_dir).joinpath(*PurePosixPath(name.replace("\\", "/")).parts[1:])
+    else:
+        target = Path(page_dir if page_dir is not None else base_dir) / name
+    return confine(target, base_dir, label, where=where)
 
 
-def read_include(name: str, base_dir: str | Path) -> tuple[Path, str]:
-    """Resolve and read an included diagram (``file=``) as UTF-8."""
-    path = resolve_include(name, base_dir)
+def read_include(name: str, base_dir: str | Path,
+                 page_dir: str | Path | None = None) -> tuple[Path, str]:
+    """Resolve (:func:`resolve_include`) and read an included diagram (``file=``)."""
+    path = resolve_include(name, base_dir, page_dir)
     return path, read_file(path, f"file={name!r}")
