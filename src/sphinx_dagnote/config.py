@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,14 @@ from dagnote.build.options import (
 logger = logging.getLogger(__name__)
 
 HTML_FORMATS = ("inline", "img")
+MAX_FONT_SIZE = 200.0  # points: larger labels would make every box a page wide
+
+
+def _number(value: float) -> Callable[[Config], float]:
+    """A number's default as Sphinx's callable form: ``-D dagnote_font_size=10`` then
+    reaches :func:`validate` as text, where it is read as a number (Sphinx itself refuses
+    to override a float setting: "unsupported type")."""
+    return lambda config: value
 
 
 @dataclass(frozen=True)
@@ -71,7 +80,8 @@ SETTINGS: tuple[Setting, ...] = (
         "per block, the 'show problems' statement per diagram).",
     ),
     Setting(
-        "dagnote_font_size", RenderOptions().font_size, "html", frozenset({float, int}),
+        "dagnote_font_size", _number(RenderOptions().font_size), "html",
+        frozenset({float, int}),
         "Label font size in points.",
     ),
     Setting(
@@ -81,7 +91,7 @@ SETTINGS: tuple[Setting, ...] = (
         "uses the document's own font.",
     ),
     Setting(
-        "dagnote_timeout", 30.0, "", frozenset({float, int}),
+        "dagnote_timeout", _number(30.0), "", frozenset({float, int}),
         "Seconds the layout of one graph may take before it is reported as an engine "
         f"error; larger values, inf included, mean {MAX_TIMEOUT:g} s.",
     ),
@@ -104,10 +114,29 @@ def validate(app: Sphinx, config: Config) -> None:
                        type="dagnote", subtype="config")
         config.dagnote_direction = None
     try:  # inf (no limit) and anything past MAX_TIMEOUT become MAX_TIMEOUT
-        config.dagnote_timeout = valid_timeout(config.dagnote_timeout)
+        config.dagnote_timeout = valid_timeout(_from_text(config.dagnote_timeout))
     except ValueError as exc:
         logger.warning("dagnote_%s; using 30", exc, type="dagnote", subtype="config")
         config.dagnote_timeout = 30.0
+    size = _from_text(config.dagnote_font_size)
+    if (isinstance(size, bool) or not isinstance(size, (int, float))
+            or not 0 < size < MAX_FONT_SIZE):
+        default = RenderOptions().font_size
+        logger.warning("dagnote_font_size must be a number of points above 0 and below "
+                       "%g, not %r; using %g", MAX_FONT_SIZE, config.dagnote_font_size,
+                       default, type="dagnote", subtype="config")
+        size = default
+    config.dagnote_font_size = float(size)
+
+
+def _from_text(value: object) -> object:
+    """A number given as text (``-D dagnote_timeout=60``) as a float; anything else as is."""
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
 
 
 def cache_dir(builder: Builder) -> Path:
