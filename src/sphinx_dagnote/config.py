@@ -52,7 +52,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "dagnote_cache_dir", None, "", frozenset({str, type(None)}),
         "Directory of the render cache shared by all builders; relative paths are "
-        "taken from the directory of conf.py. Default: <outdir>/../.dagnote-cache.",
+        "taken from the directory of conf.py. Default: dagnote-cache in the doctree "
+        "directory.",
     ),
     Setting(
         "dagnote_strict", False, "env", frozenset({bool}),
@@ -140,8 +141,15 @@ def _from_text(value: object) -> object:
 
 
 def cache_dir(builder: Builder) -> Path:
-    """Where rendered images are cached: one directory shared by every builder."""
+    """Where rendered images are cached: in the doctree directory by default.
+
+    Like Sphinx's own caches (the pickled environment and doctrees), so sphinx-autobuild,
+    which ignores that directory, does not rebuild again when a build writes the cache
+    (next to the output directory it did: ``docs/_build/.dagnote-cache`` is inside the
+    watched source directory). Builders sharing a doctree directory (``sphinx-build -M``,
+    ``make html latexpdf``) share the cache.
+    """
     configured = builder.config.dagnote_cache_dir
     if configured:
         return (Path(builder.confdir) / configured).resolve()
-    return (Path(builder.outdir).parent / ".dagnote-cache").resolve()
+    return (Path(builder.doctreedir) / "dagnote-cache").resolve()

@@ -39,7 +39,7 @@ def test_one_layout_request_per_option_set_then_cache_hits(project, build) -> No
     before = dagnote.engine_runs()
     build(src, "singlehtml")  # another builder shares the cache
     assert dagnote.engine_runs() - before == 0
-    assert (src / "_build" / ".dagnote-cache").is_dir()
+    assert (src / "_build" / "doctrees" / "dagnote-cache").is_dir()
 
 
 def test_parallel_safety_is_declared() -> None:
