@@ -10,6 +10,7 @@ results up. A rebuild that writes no page draws nothing.
 from __future__ import annotations
 
 import contextlib
+import os
 import weakref
 from collections.abc import Set
 from dataclasses import dataclass
@@ -19,8 +20,10 @@ from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
+from sphinx.util.display import status_iterator
 
 import dagnote as core
+from dagnote.build.progress import Tally
 
 from .config import cache_dir
 from .nodes import dagnote
@@ -107,6 +110,9 @@ FAILED_FILE = "dagnote-failed.txt"  # in the doctree directory: one docname a li
 
 _WARMED: weakref.WeakSet[Builder] = weakref.WeakSet()  # layout workers asked to start
 
+# this build's diagrams, counted as each is taken, for the summary line at the end
+_TALLY: weakref.WeakKeyDictionary[Builder, Tally] = weakref.WeakKeyDictionary()
+
 
 def warm_up(app: Sphinx, doctree: object) -> None:
     """``doctree-read``: on the first diagram read that is not in the cache, start the
@@ -164,6 +170,7 @@ def start_writing(app: Sphinx, builder: Builder) -> None:
     """
     _RESULTS.pop(builder, None)
     _JOBS.pop(builder, None)
+    _TALLY.pop(builder, None)
     _PENDING.add(builder)
 
 
@@ -205,9 +212,29 @@ def render_all(app: Sphinx, builder: Builder) -> None:
             _STARTED.setdefault(builder, []).append(job)
         for index, source in enumerate(sources):
             jobs[(source, direction, fmt)] = (job, index)
-    if getattr(builder, "parallel_ok", False):
-        for e in entries:
-            _take(builder, (e.source, e.direction, fmt), e.location)
+    _TALLY[builder] = Tally()
+    if getattr(builder, "parallel_ok", False) or builder.format == "latex":
+        # every image is needed before the first page is written (forked writers; one
+        # LaTeX document holds them all): draw them now, with Sphinx's progress display
+        _take_all(app, builder, entries, fmt)
+
+
+def _take_all(app: Sphinx, builder: Builder, entries: list[Entry], fmt: str) -> None:
+    """Take every diagram from its job, showing progress over those still to be drawn."""
+    jobs = _JOBS.setdefault(builder, {})
+    drawing: dict[Key, Entry] = {}
+    for e in entries:
+        key = (e.source, e.direction, fmt)
+        job, index = jobs.get(key, (None, 0))
+        if isinstance(job, core.RenderJob) and job.drawing(index):
+            drawing.setdefault(key, e)
+    shown = status_iterator(drawing.items(), "drawing dagnote diagrams... ", "darkgreen",
+                            len(drawing), app.verbosity,
+                            lambda item: os.path.relpath(item[1].location, app.srcdir))
+    for key, e in shown:
+        _take(builder, key, e.location)
+    for e in entries:
+        _take(builder, (e.source, e.direction, fmt), e.location)
 
 
 def _failed(source: str, message: str) -> core.Rendered:
@@ -250,6 +277,7 @@ def _take(builder: Builder, key: Key, location: str) -> core.Rendered | None:
         result = job.take(index)
     except Exception as exc:  # noqa: BLE001 - the core promises none; never crash a build
         result = _failed(key[0], f"{type(exc).__name__}: {exc}")
+    _count(builder, result)
     if result.output is None and result.engine_error:
         logger.warning("could not render the diagram as %s: %s", key[2].upper(),
                        result.engine_error, type="dagnote", subtype="engine",
@@ -259,15 +287,27 @@ def _take(builder: Builder, key: Key, location: str) -> core.Rendered | None:
     return result
 
 
+def _count(builder: Builder, result: core.Rendered) -> None:
+    tally = _TALLY.get(builder)
+    if tally is not None:
+        tally.count(result)
+
+
 def finish_writing(app: Sphinx, exception: BaseException | None) -> None:
-    """``build-finished``: draw what no written page took and wait for the cache."""
+    """``build-finished``: draw what no written page took, wait for the cache and say
+    what this build drew (``dagnote: 37 diagrams, 35 from cache, 2 drawn in 0.4 s``)."""
     for job, index in _JOBS.pop(app.builder, {}).values():
         try:
-            job.result(index)
+            _count(app.builder, job.result(index))
         except Exception:  # noqa: BLE001, S112 - the core promises none; the build is over
             continue
+    tally = _TALLY.pop(app.builder, None)
     for job in _STARTED.pop(app.builder, []):
         job.flush()
+        if tally is not None:
+            tally.timed(job)
+    if tally is not None and exception is None:
+        logger.info(tally.line())
     if image_format(app.builder) is not None:
         _remember_failures(app)
 
@@ -280,7 +320,7 @@ def rendered(builder: Builder, node: dagnote, fmt: str) -> core.Rendered:
     if result is None:
         result = _safe_start([node["source"]], options(builder, fmt, node["direction"]),
                              core.Cache(cache_dir(builder))).results()[0]
-        results[key] = result
+        results[key] = result  # a repeat of a diagram taken already: counted then
         if result.output is None and result.engine_error:
             _FAILED.setdefault(builder, set()).add(key)
     if result.output is not None and not getattr(builder, "parallel_ok", False):

@@ -390,6 +390,10 @@ class RenderJob:
         self._finish_drawing(index)
         return result
 
+    def drawing(self, index: int) -> bool:
+        """Whether diagram ``index`` is still to be drawn (a host's progress display)."""
+        return index in self._first
+
     def take(self, index: int) -> Rendered:
         """Like :meth:`result`, but the job forgets the diagram: a host that takes each
         image once, as it writes its page, does not keep every image of a build alive."""
