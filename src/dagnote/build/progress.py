@@ -6,9 +6,11 @@ say the same thing the same way."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .pipeline import RenderJob
-from .result import Rendered
+if TYPE_CHECKING:  # a warm Sphinx rebuild imports no rendering code
+    from .pipeline import RenderJob
+    from .result import Rendered
 
 
 @dataclass
