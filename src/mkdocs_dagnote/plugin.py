@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+from dataclasses import replace
 from pathlib import Path
 
 from mkdocs.config import base
@@ -176,6 +177,7 @@ class DagnotePlugin(BasePlugin[DagnotePluginConfig]):
                 continue  # MkDocs reports unreadable pages itself
             found = scan(text)
             self.fences[file.src_uri] = found
+            self.renderer.add_page(self._display(file, config), found, split_lines(text))
             sources.extend(self._fence_sources(found))
         count = self.renderer.prefetch(sources)
         log.debug("dagnote: rendered %d diagram(s) in one batch", count)
@@ -207,25 +209,26 @@ class DagnotePlugin(BasePlugin[DagnotePluginConfig]):
     ) -> str:
         assert self.renderer is not None
         file = page.file
-        found = self.fences.get(file.src_uri)
-        if found is None:  # a page another plugin added after on_nav: scan it now
-            found = scan(markdown)
-            self.renderer.prefetch(self._fence_sources(found))
-        path = Path(file.abs_src_path) if file.abs_src_path else Path(file.src_uri)
-        if not file.abs_src_path:  # generated page: name it in docs_dir for messages
-            path = Path(config.docs_dir) / file.src_uri
         offset = 0
         lines: list[str] = []
         try:
             raw = file.content_string
-            if raw.endswith(markdown) and markdown:
+            if raw.endswith(markdown) and markdown:  # front matter, read off already
                 offset = raw[: len(raw) - len(markdown)].count("\n")
             lines = split_lines(raw)  # to report columns of the file, as written
         except (OSError, UnicodeDecodeError):
             pass
+        display = self._display(file, config)
+        found = self.fences.get(file.src_uri)
+        if found is None:  # a page another plugin added after on_nav (blog posts): scan
+            # it now, its lines counted in the file (after the front matter)
+            found = [replace(f, line=f.line + offset) for f in scan(markdown)]
+            self.fences[file.src_uri] = found
+            self.renderer.add_page(display, found, lines)
+            self.renderer.prefetch(self._fence_sources(found))
         self.renderer.page = PageContext(
-            path=self.renderer.display_path(path), fences=list(found), url=page.url,
-            offset=offset, lines=lines, link_url=markdown_links(file, files),
+            path=display, fences=list(found), url=page.url, offset=offset, lines=lines,
+            link_url=markdown_links(file, files),
         )
         if self.superfences:
             from .superfences import superfences_accepts
@@ -237,6 +240,12 @@ class DagnotePlugin(BasePlugin[DagnotePluginConfig]):
                         "and shows the fence as text; quote every value (width=\"300\") or use "
                         "the {…} form", self.renderer.page.path, fence.line - 1)
         return markdown
+
+    def _display(self, file: File, config: MkDocsConfig) -> str:
+        """How messages name a page: ``docs/page.md`` (generated pages: in docs_dir)."""
+        assert self.renderer is not None
+        path = Path(file.abs_src_path or Path(config.docs_dir) / file.src_uri)
+        return self.renderer.display_path(path)
 
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files

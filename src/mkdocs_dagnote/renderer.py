@@ -142,6 +142,11 @@ class SiteRenderer:
         self.jobs: list[dagnote.RenderJob] = []
         self.assets: dict[str, bytes] = {}
         self.page: PageContext | None = None
+        # every page's fences (display path -> fences, the file's lines), so a fence
+        # converted outside its page (Material blog's excerpts) is still located
+        self.site_pages: dict[str, tuple[list[Fence], list[str]]] = {}
+        self._site_index: dict[str, tuple[str, Fence, list[str]]] | None = None
+        self._reported: set[str] = set()  # a message of this build is reported once
 
     # -- rendering -------------------------------------------------------------------
     def prefetch(self, sources: Iterable[str]) -> int:
@@ -203,6 +208,26 @@ class SiteRenderer:
         return any(r.engine_error for r in self.results.values())
 
     # -- locating --------------------------------------------------------------------
+    def add_page(self, path: str, fences: list[Fence], lines: list[str]) -> None:
+        """Remember a page's fences (file lines) to locate them from anywhere."""
+        if fences:
+            self.site_pages[path] = (fences, lines)
+            self._site_index = None
+
+    def _page_of(self, source: str) -> PageContext | None:
+        """The page that holds this diagram, for a fence converted outside any page (the
+        blog plugin renders each post again as an excerpt, in a converter of its own)."""
+        if self._site_index is None:
+            self._site_index = {}
+            for path, (fences, lines) in self.site_pages.items():
+                for fence in fences:
+                    self._site_index.setdefault(normalized(fence.source), (path, fence, lines))
+        found = self._site_index.get(normalized(source))
+        if found is None:
+            return None
+        path, fence, lines = found
+        return PageContext(path=path, fences=[fence], lines=lines)
+
     def display_path(self, path: Path) -> str:
         """``docs/page.md`` style: relative to the project, with forward slashes."""
         try:
@@ -228,7 +253,7 @@ class SiteRenderer:
         md_line: int | None = None,
     ) -> str:
         """Figure (or error box) for one fence; problems go to the MkDocs log."""
-        page = self.page
+        page = self.page or self._page_of(source)
         page_path = page.path if page else "<markdown>"
         line = page.locate(source, md_line) if page else md_line
         # fence-level problems (attributes, file=) point at the opening fence line
@@ -341,6 +366,12 @@ class SiteRenderer:
         return get_relative_url(rel, page_url) if page_url else rel
 
     def _report(self, message: str) -> None:
+        """Log a problem; one located on a page is logged once a build, however often
+        its fence is converted (a blog post and each of its excerpts)."""
+        if not message.startswith("<markdown>"):
+            if message in self._reported:
+                return
+            self._reported.add(message)
         log.warning(message)
 
     def _fail(self, messages: list[str], source: str | None,
