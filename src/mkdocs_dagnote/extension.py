@@ -20,7 +20,7 @@ import dagnote
 from dagnote.documents.fences import fence_language
 
 from . import FENCE_NAME
-from .fence import FenceError, drawn, parse_header, validate
+from .fence import FenceError, parse_header, validate
 from .renderer import Settings, SiteRenderer
 
 _OPEN_RE = re.compile(r"^(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*?)[ \t]*$")
@@ -39,8 +39,16 @@ class DagnotePreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         found = list(self._fences(lines))
         # one job for the whole document (the plugin has already started the whole site's)
-        self.extension.prefetch([source for _, _, source, header in found
-                                 if "file=" not in header and drawn(header)])
+        by_direction: dict[str | None, list[str]] = {}
+        for _, _, source, header in found:
+            try:
+                opts = validate(*parse_header(header))
+            except FenceError:
+                continue
+            if opts.render and not opts.file:  # render="false": shown as source only
+                by_direction.setdefault(opts.direction, []).append(source)
+        for direction, sources in by_direction.items():
+            self.extension.renderer.prefetch(sources, direction)
         out: list[str] = []
         done = 0
         for start, end, source, header in found:
@@ -103,11 +111,6 @@ class DagnoteExtension(Extension):
                 )
             )
         return self._renderer
-
-    def prefetch(self, sources: list[str]) -> None:
-        """Start drawing a document's diagrams together (one engine job, not one each)."""
-        if sources:
-            self.renderer.prefetch(sources)
 
     def fence_html(self, source: str, header: str, md_line: int | None = None) -> str:
         """The figure (or error box) for one fence with its raw header text."""

@@ -10,10 +10,11 @@ import re
 import shlex
 from dataclasses import dataclass
 
+from dagnote.build.options import DIRECTIONS
 from dagnote.documents.widths import scale_problem, width_problem
 
 KNOWN_KEYS = ("caption", "alt", "id", "class", "width", "height", "scale", "summary", "file",
-              "render", "show_source", "show-problems")
+              "render", "show_source", "show-problems", "direction")
 
 _ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_:.-]*$")
 _CLASS_RE = re.compile(r"^-?[A-Za-z_][A-Za-z0-9_-]*$")
@@ -42,6 +43,7 @@ class FenceOptions:
     render: bool = True  # False: show the source, highlighted, instead of a figure
     show_source: bool | None = None  # the source under the figure; None: the site default
     show_problems: bool = False  # True: as the diagram's 'show problems' statement
+    direction: str | None = None  # overrides the diagram's own, like Sphinx's :direction:
 
 
 def parse_header(header: str) -> tuple[dict[str, str], list[str], str | None]:
@@ -133,6 +135,12 @@ def validate(
     file = values.get("file")
     if file is not None and not file.strip():
         raise FenceError("file= needs a path")
+    direction = values.get("direction")
+    if direction is not None:
+        direction = direction.strip().upper()
+        if direction not in DIRECTIONS:
+            raise FenceError(f"direction must be one of {', '.join(DIRECTIONS)}, "
+                             f"not {values['direction']!r}")
     return FenceOptions(
         caption=values.get("caption"),
         alt=values.get("alt"),
@@ -147,13 +155,6 @@ def validate(
         show_source=show_source,
         show_problems=_flag("show-problems", values["show-problems"])
         if "show-problems" in values else False,
+        direction=direction,
     )
 
-
-def drawn(header: str) -> bool:
-    """Whether a fence with this header is drawn (``render="false"`` only shows its
-    source); a header with errors counts as drawn (its error box is made later)."""
-    try:
-        return validate(*parse_header(header)).render
-    except FenceError:
-        return True

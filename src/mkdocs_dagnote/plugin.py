@@ -130,7 +130,7 @@ class DagnotePlugin(BasePlugin[DagnotePluginConfig]):
             base_dir=Path(config.docs_dir).resolve(),
             project_dir=project,
             options=dagnote.RenderOptions(
-                direction=self.config.direction,
+                default_direction=self.config.direction,  # a diagram's own beats it
                 font_size=float(self.config.font_size),
                 font_family=self.config.font_family,
                 timeout=float(self.config.timeout),
@@ -169,7 +169,7 @@ class DagnotePlugin(BasePlugin[DagnotePluginConfig]):
         # MkDocs converts every page's Markdown before on_env: on_nav is the last moment
         # at which all pages are known and none is converted yet.
         assert self.renderer is not None
-        sources: list[str] = []
+        every: dict[str | None, list[str]] = {}
         for file in files.documentation_pages():
             try:
                 text = file.content_string
@@ -178,30 +178,41 @@ class DagnotePlugin(BasePlugin[DagnotePluginConfig]):
             found = scan(text)
             self.fences[file.src_uri] = found
             self.renderer.add_page(self._display(file, config), found, split_lines(text))
-            sources.extend(self._fence_sources(found))
-        count = self.renderer.prefetch(sources)
-        log.debug("dagnote: rendered %d diagram(s) in one batch", count)
+            for direction, sources in self._sources(found, self._folder(file, config)).items():
+                every.setdefault(direction, []).extend(sources)
+        for direction, sources in every.items():  # ONE job for the site (per direction)
+            self.renderer.prefetch(sources, direction)
+        log.debug("dagnote: %d diagram(s) looked up, %d to draw (the others: from the "
+                  "cache, or with errors)", self.renderer.looked_up, self.renderer.to_draw)
         return nav
 
-    def _fence_sources(self, found: list[Fence]) -> list[str]:
-        """Each fence's diagram, reading file= diagrams too (errors are reported later)."""
+    def _sources(self, found: list[Fence], folder: Path) -> dict[str | None, list[str]]:
+        """Each fence's diagram by the fence's direction, reading file= diagrams too
+        (relative to the page's folder; errors are reported when the page is converted)."""
         assert self.renderer is not None
-        out: list[str] = []
+        by_direction: dict[str | None, list[str]] = {}
         for fence in found:
             try:
                 opts = validate(*parse_header(fence.header))
             except FenceError:
-                opts = None
-            if opts is not None and not opts.render:
+                opts = validate({})
+            if not opts.render:
                 continue  # shown as source, never drawn
-            if opts is not None and opts.file and self.renderer.settings.base_dir:
+            sources = by_direction.setdefault(opts.direction, [])
+            if opts.file and self.renderer.settings.base_dir:
                 try:
-                    out.append(read_include(opts.file, self.renderer.settings.base_dir)[1])
+                    sources.append(read_include(opts.file, self.renderer.settings.base_dir,
+                                                folder)[1])
                 except IncludeError:
                     pass
             elif fence.source.strip():
-                out.append(fence.source)
-        return out
+                sources.append(fence.source)
+        return by_direction
+
+    @staticmethod
+    def _folder(file: File, config: MkDocsConfig) -> Path:
+        """The page's folder on disk (file= paths are relative to it)."""
+        return (Path(config.docs_dir) / file.src_uri).parent.resolve()
 
     # -- each page ----------------------------------------------------------------------
     def on_page_markdown(
@@ -225,10 +236,11 @@ class DagnotePlugin(BasePlugin[DagnotePluginConfig]):
             found = [replace(f, line=f.line + offset) for f in scan(markdown)]
             self.fences[file.src_uri] = found
             self.renderer.add_page(display, found, lines)
-            self.renderer.prefetch(self._fence_sources(found))
+            for direction, sources in self._sources(found, self._folder(file, config)).items():
+                self.renderer.prefetch(sources, direction)
         self.renderer.page = PageContext(
             path=display, fences=list(found), url=page.url, offset=offset, lines=lines,
-            link_url=markdown_links(file, files),
+            link_url=markdown_links(file, files), directory=self._folder(file, config),
         )
         if self.superfences:
             from .superfences import superfences_accepts
@@ -281,6 +293,8 @@ class DagnotePlugin(BasePlugin[DagnotePluginConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.renderer is not None
         self.renderer.finish()
+        if self.renderer.tally.diagrams:
+            log.info(self.renderer.tally.line())
         site = Path(config.site_dir)
         for rel, data in self.renderer.assets.items():
             target = site / rel

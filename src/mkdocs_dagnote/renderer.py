@@ -19,6 +19,7 @@ from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 
 import dagnote
+from dagnote.build.progress import Tally
 from dagnote.documents.fences import Fence
 from dagnote.documents.includes import IncludeError, is_diagram_file, read_include
 from dagnote.documents.page import natural_width
@@ -75,7 +76,7 @@ class Settings:
     summary: bool = False
     show_source: bool = False  # the source, highlighted, under every figure
     on_error: OnError = "box"
-    base_dir: Path | None = None  # where file= paths live (docs_dir); None: file= refused
+    base_dir: Path | None = None  # file= stays inside it (docs_dir); None: file= refused
     project_dir: Path = field(default_factory=Path.cwd)  # paths in messages are relative to it
     options: dagnote.RenderOptions = field(default_factory=dagnote.RenderOptions)
     assets_dir: str = "assets/dagnote"
@@ -92,6 +93,7 @@ class PageContext:
     link_url: Callable[[str], str] | None = None
     offset: int = 0  # host-file lines before the Markdown the converter sees (front matter)
     lines: list[str] = field(default_factory=list)  # the page file's lines, as written
+    directory: Path | None = None  # the page's folder: file= paths are relative to it
     _taken: set[int] = field(default_factory=set)
     svg_ids: dict[str, int] = field(default_factory=dict)  # repeated diagrams on this page
     # built on first use: each fence's text normalised once, so locating every fence of a
@@ -137,8 +139,11 @@ class SiteRenderer:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.cache = dagnote.Cache(settings.cache_dir) if settings.cache_dir else None
-        self.results: dict[str, dagnote.Rendered] = {}
-        self.pending: dict[str, tuple[dagnote.RenderJob, int]] = {}  # started, not yet taken
+        # (a fence's direction, the diagram) -> its rendering
+        self.results: dict[tuple[str | None, str], dagnote.Rendered] = {}
+        self.pending: dict[tuple[str | None, str], tuple[dagnote.RenderJob, int]] = {}
+        self.tally = Tally()  # the build's summary line
+        self.looked_up = self.to_draw = 0  # by prefetch (the plugin's debug line)
         self.jobs: list[dagnote.RenderJob] = []
         self.assets: dict[str, bytes] = {}
         self.page: PageContext | None = None
@@ -149,38 +154,48 @@ class SiteRenderer:
         self._reported: set[str] = set()  # a message of this build is reported once
 
     # -- rendering -------------------------------------------------------------------
-    def prefetch(self, sources: Iterable[str]) -> int:
+    def options(self, direction: str | None = None) -> dagnote.RenderOptions:
+        """The site's options; a fence's own ``direction`` overrides the diagram's."""
+        base = self.settings.options
+        return replace(base, direction=direction) if direction else base
+
+    def prefetch(self, sources: Iterable[str], direction: str | None = None) -> int:
         """Start drawing every not-yet-known diagram in ONE core job; returns how many.
 
         Returns once the diagrams are checked and the engine has started: pages are
         converted while the engine lays out their diagrams, and each fence waits only
-        for its own batch (see :meth:`rendered`).
+        for its own batch (see :meth:`rendered`). Cache hits are counted here too: the
+        summary line (:attr:`tally`) says how many were drawn.
         """
         todo = list(dict.fromkeys(normalized(s) for s in sources))
-        todo = [s for s in todo if s not in self.results and s not in self.pending]
+        todo = [s for s in todo
+                if (direction, s) not in self.results and (direction, s) not in self.pending]
         if not todo:
             return 0
         try:
-            job = dagnote.start_render(todo, self.settings.options, self.cache)
+            job = dagnote.start_render(todo, self.options(direction), self.cache)
         except Exception as exc:  # the core promises not to raise; do not lose a build if it does
             log.warning("dagnote: batch rendering failed (%s); rendering one by one", exc)
             return 0
-        self.pending.update((s, (job, i)) for i, s in enumerate(todo))
+        self.pending.update(((direction, s), (job, i)) for i, s in enumerate(todo))
         self.jobs.append(job)
+        self.looked_up += len(todo)
+        self.to_draw += sum(job.drawing(i) for i in range(len(todo)))
         return len(todo)
 
-    def rendered(self, source: str) -> dagnote.Rendered:
+    def rendered(self, source: str, direction: str | None = None) -> dagnote.Rendered:
         """The rendering of ``source``: from the job, or rendered now if it was missed."""
-        source = normalized(source)
-        if source not in self.results:
-            waiting = self.pending.pop(source, None)
+        key = (direction, normalized(source))
+        if key not in self.results:
+            waiting = self.pending.pop(key, None)
             if waiting is not None:
                 job, index = waiting
-                self.results[source] = job.result(index)
+                self.results[key] = job.result(index)
             else:
-                self.results[source] = dagnote.render_many(
-                    [source], self.settings.options, self.cache)[0]
-        return self.results[source]
+                self.results[key] = dagnote.render_many(
+                    [key[1]], self.options(direction), self.cache)[0]
+            self.tally.count(self.results[key])
+        return self.results[key]
 
     def settle(self) -> None:
         """Wait for the cache writes of every job whose images have all been taken (its
@@ -188,15 +203,17 @@ class SiteRenderer:
         live = {id(job) for job, _ in self.pending.values()}
         for job in [j for j in self.jobs if id(j) not in live]:
             job.flush()
+            self.tally.timed(job)
             self.jobs.remove(job)
 
     def finish(self) -> None:
         """Draw what no page asked for (a page another plugin dropped) and wait until
         the cache holds every new drawing."""
-        for source in list(self.pending):
-            self.rendered(source)
+        for direction, source in list(self.pending):
+            self.rendered(source, direction)
         for job in self.jobs:
             job.flush()
+            self.tally.timed(job)
         self.jobs.clear()
 
     @property
@@ -226,7 +243,8 @@ class SiteRenderer:
         if found is None:
             return None
         path, fence, lines = found
-        return PageContext(path=path, fences=[fence], lines=lines)
+        folder = self.settings.project_dir / Path(path).parent
+        return PageContext(path=path, fences=[fence], lines=lines, directory=folder)
 
     def display_path(self, path: Path) -> str:
         """``docs/page.md`` style: relative to the project, with forward slashes."""
@@ -236,13 +254,14 @@ class SiteRenderer:
             rel = str(path)
         return rel.replace(os.sep, "/")
 
-    def include(self, opts: FenceOptions) -> tuple[str, Path]:
-        """Read a ``file=`` diagram, confined to the docs directory."""
+    def include(self, opts: FenceOptions, page_dir: Path | None = None) -> tuple[str, Path]:
+        """Read a ``file=`` diagram: relative to the page (``/x.dag``: to the docs
+        directory), confined to the docs directory."""
         assert opts.file is not None
         if self.settings.base_dir is None:
             raise IncludeError(f"file={opts.file!r}", "file= is disabled: no docs directory "
                                "is configured (the extension's base_dir option)")
-        path, text = read_include(opts.file, self.settings.base_dir)
+        path, text = read_include(opts.file, self.settings.base_dir, page_dir)
         return text, path
 
     # -- the HTML of one fence --------------------------------------------------------
@@ -269,7 +288,7 @@ class SiteRenderer:
                     source,
                 )
             try:
-                source, path = self.include(opts)
+                source, path = self.include(opts, page.directory if page else None)
             except IncludeError as exc:
                 return self._fail([f"{where}: error: {exc}"], None)
             host_lines = split_lines(source)
@@ -286,7 +305,7 @@ class SiteRenderer:
         if opts.show_problems:  # as if the diagram said so: its lines stay put
             source = dagnote.with_problems_shown(source)
         source = normalized(source)
-        result = self.rendered(source)
+        result = self.rendered(source, opts.direction)
         messages, shown = [], []
         block_lines = source.split("\n")
         for d in [*result.diagnostics, *xref_warnings(source, result)]:

@@ -94,7 +94,7 @@ def fence_format(
 
 def _as_values(opts: Any) -> dict[str, str]:
     values: dict[str, str] = {}
-    for key in ("caption", "alt", "id", "width", "height", "file"):
+    for key in ("caption", "alt", "id", "width", "height", "file", "direction"):
         if getattr(opts, key) is not None:
             values[key] = getattr(opts, key)
     if opts.scale is not None:
