@@ -243,14 +243,16 @@ class DagnotePlugin(BasePlugin[DagnotePluginConfig]):
             link_url=markdown_links(file, files), directory=self._folder(file, config),
         )
         if self.superfences:
-            from .superfences import superfences_accepts
+            from .superfences import readable_headers
 
-            for fence in found:
-                if not superfences_accepts(fence.header):
-                    log.warning(
-                        "%s:%d: warning: SuperFences does not read this dagnote fence header "
-                        "and shows the fence as text; quote every value (width=\"300\") or use "
-                        "the {…} form", self.renderer.page.path, fence.line - 1)
+            markdown, rewritten = readable_headers(markdown)
+            for line, header, quoted in rewritten:
+                log.warning(
+                    "%s:%d: warning: SuperFences cannot read this dagnote fence header (%s) "
+                    "and would show the fence, and every fence after it, as text; %s",
+                    self.renderer.page.path, line + offset, header,
+                    f"write it as {quoted}" if quoted else
+                    "its attributes are dropped: quote every value (width=\"300\")")
         return markdown
 
     def _display(self, file: File, config: MkDocsConfig) -> str:

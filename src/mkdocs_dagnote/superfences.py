@@ -18,15 +18,21 @@ error box plus a warning instead (``--strict`` still fails).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from markdown import Markdown
 from pymdownx.superfences import RE_NESTED_FENCE_START, SuperFencesException
 
-from .fence import FenceError, validate
+from dagnote.documents.fences import scan
+from dagnote.language.positions import split_lines
+
+from .fence import FenceError, parse_header, validate
 from .renderer import DiagramFailure, Settings, SiteRenderer
 
 _fallback: SiteRenderer | None = None
+_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]*")  # an option name SuperFences reads
+_OPENING = re.compile(r"^([ \t>]*(?:`{3,}|~{3,})[ \t]*)\{?[ \t]*\.?dagnote\b")
 
 
 class DagnoteFenceError(SuperFencesException, DiagramFailure):
@@ -48,6 +54,45 @@ def superfences_accepts(header: str) -> bool:
     """Whether SuperFences reads this header (unquoted ``key=value`` makes it plain text)."""
     m = RE_NESTED_FENCE_START.match(f"```dagnote {header}".rstrip())
     return m is not None and m.group("unrecognized") is None
+
+
+def quoted_header(header: str) -> str | None:
+    """The header in the form SuperFences reads (``{#id .class key="value"}``), or None
+    when it cannot be written so (a value with both kinds of quotes, a broken header)."""
+    try:
+        values, classes, ident = parse_header(header)
+    except FenceError:
+        return None
+    parts = [f"#{ident}"] if ident else []
+    parts += [f".{c}" for c in classes]
+    for key, value in values.items():
+        quote = next((q for q in "\"'" if q not in value), None)
+        if quote is None or not _KEY.fullmatch(key):
+            return None
+        parts.append(f"{key}={quote}{value}{quote}")
+    quoted = "{" + " ".join(parts) + "}"
+    return quoted if superfences_accepts(quoted) else None
+
+
+def readable_headers(markdown: str) -> tuple[str, list[tuple[int, str, str | None]]]:
+    """The page with every dagnote fence header SuperFences cannot read rewritten into
+    one it reads (or, failing that, dropped), and (line, header, rewritten header or None)
+    for each. Unread, such a header makes SuperFences take the fence's closing line for
+    the opening of a code block, so the next fence on the page silently became code."""
+    bad = [f for f in scan(markdown) if not superfences_accepts(f.header)]
+    if not bad:
+        return markdown, []
+    lines = split_lines(markdown)
+    done = []
+    for fence in bad:
+        at = fence.line - 2  # the opening line, 0-based
+        opening = _OPENING.match(lines[at])
+        if opening is None:
+            continue
+        quoted = quoted_header(fence.header)
+        lines[at] = f"{opening.group(1)}dagnote{' ' + quoted if quoted else ''}"
+        done.append((at + 1, fence.header, quoted))
+    return "\n".join(lines), done
 
 
 def fence_validator(

@@ -154,13 +154,57 @@ def test_superfences_without_plugin_raises_on_errors() -> None:
                               extension_configs=SF_CONFIG).convert(text)
 
 
-def test_superfences_unreadable_header_is_reported(
+UNQUOTED = """\
+---
+title: Front matter shifts the page
+---
+
+# Home
+
+```dagnote caption=unquoted width=300
+x ~ X
+x -> [f*] -> y
+min y
+```
+
+```dagnote caption="next"
+x ~ X
+x -> [g*] -> z
+min z
+```
+
+```dagnote caption=it's "both"
+x ~ X
+x -> [h*] -> w
+min w
+```
+
+```dagnote caption="last"
+x ~ X
+x -> [k*] -> v
+min v
+```
+"""
+
+
+def test_superfences_unreadable_header_is_located_and_later_fences_still_render(
     make_site: Site, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """SuperFences turns ``width=300`` (unquoted) into text: say so, at the fence line."""
-    root = make_site({"mkdocs.yml": MATERIAL_YML,
-                      "docs/index.md": "# Home\n\n```dagnote width=300\nx ~ X\n```\n"})
+    """Issue 16: SuperFences cannot read ``caption=unquoted width=300``; it showed that
+    fence as text, took its closing line for an opening one, and the next fence silently
+    became a code block. The plugin rewrites such a header into one SuperFences reads and
+    says so at the fence line; a header it cannot rewrite loses its attributes."""
+    root = make_site({"mkdocs.yml": MATERIAL_YML, "docs/index.md": UNQUOTED})
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.dagnote"):
-        build_site(root)
-    assert any(r.getMessage().startswith("docs/index.md:3: warning: SuperFences does not read")
-               for r in caplog.records)
+        html = page(build_site(root))
+    assert html.count('<figure class="dagnote-figure"') == 4 and "```" not in html
+    assert '<figcaption>unquoted</figcaption>' in html
+    assert '<figcaption>next</figcaption>' in html and '<figcaption>last</figcaption>' in html
+    assert 'style="width: 300px"' in html
+    warnings = [r.getMessage() for r in caplog.records if r.name == "mkdocs.plugins.dagnote"]
+    assert len(warnings) == 2, warnings
+    assert warnings[0].startswith(
+        "docs/index.md:7: warning: SuperFences cannot read this dagnote fence header "
+        "(caption=unquoted width=300)"), warnings
+    assert 'write it as {caption="unquoted" width="300"}' in warnings[0]
+    assert warnings[1].startswith("docs/index.md:19: warning:") and "dropped" in warnings[1]
