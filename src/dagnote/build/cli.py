@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -79,7 +80,9 @@ def _read_stdin() -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _blocks(paths: tuple[str, ...], root: str | None) -> tuple[list[tuple[str, int, Block]], int]:
+def _blocks(paths: tuple[str, ...], root: str | None,
+            report: Callable[[str, str], None] = _error,
+            ) -> tuple[list[tuple[str, int, Block]], int]:
     """Every diagram in the named files: (file, index in file, block), and how many files
     or included files could not be read (each reported, the others still checked).
     ``-`` is standard input, read as one diagram named ``<stdin>``."""
@@ -92,7 +95,7 @@ def _blocks(paths: tuple[str, ...], root: str | None) -> tuple[list[tuple[str, i
                 continue
             text = read_file(path, repr(path), limit=MAX_DOCUMENT_BYTES)
         except IncludeError as exc:
-            _error(STDIN_NAME if path == STDIN else path, exc.reason)
+            report(STDIN_NAME if path == STDIN else path, exc.reason)
             failed += 1
             continue
         for index, block in enumerate(blocks_in(path, text)):
@@ -101,7 +104,7 @@ def _blocks(paths: tuple[str, ...], root: str | None) -> tuple[list[tuple[str, i
                     target = _include(path, block, root)
                     included = read_file(target, repr(block.argument))
                 except IncludeError as exc:
-                    _error(f"{path}:{block.line}", _include_problem(exc, block, path))
+                    report(f"{path}:{block.line}", _include_problem(exc, block, path))
                     failed += 1
                     continue
                 found.append((str(target), 0, Block(included, 0)))
@@ -290,3 +293,31 @@ def render(files: tuple[str, ...], outdir: str, fmt: str, direction: str | None,
         click.echo(str(target))
     click.echo(tally.line(), err=True)
     sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("file", type=click.Path())
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1; if it is taken (or 0), any free one.")
+@click.option("--direction", type=click.Choice(DIRECTIONS), default=None,
+              help="Override the diagrams' direction.")
+@_ROOT
+def preview(file: str, port: int, direction: str | None, root: str | None) -> None:
+    """Serve FILE's diagrams on http://127.0.0.1:PORT/ and redraw them on every save.
+
+    The page reloads itself after a change; problems are listed at file:line:col.
+    Only the loopback address is served. Ctrl-C stops it.
+    """
+    from .preview import serve
+
+    if file == STDIN:
+        raise click.UsageError("preview watches a file; standard input cannot be saved again")
+
+    def load() -> tuple[list[tuple[str, Block]], list[str]]:
+        problems: list[str] = []
+        blocks, _ = _blocks((file,), root,
+                            lambda where, message: problems.append(f"{where}: error: {message}"))
+        return [(path, block) for path, _, block in blocks], problems
+
+    serve(Path(file), load, RenderOptions(direction=direction), port,
+          lambda text: click.echo(text, err=True))
