@@ -72,7 +72,7 @@ def draw(name: str, load: Loader, options: RenderOptions, version: int) -> Snaps
             svg = result.output.decode("utf-8")
             copies[svg] = copies.get(svg, 0) + 1
             where = f"{path}:{block.offset + 1}"
-            figures.append(f"<figure>{for_page(svg, None, copies[svg])}"
+            figures.append(f'<figure class="dagnote-figure">{for_page(svg, None, copies[svg])}'
                            f"<figcaption>{html.escape(where)}</figcaption></figure>")
     box = ""
     if messages:
