@@ -94,3 +94,19 @@ def test_summary_line_counts_a_cold_then_a_warm_build(
     (root / "docs" / "index.md").write_text(f"```dagnote\n{CHAIN.format(name='d')}```\n\n"
                                             f"```dagnote\n{CHAIN.format(name='b')}```\n")
     assert summary() == [("2", "1", "1")]
+
+
+def test_a_path_from_the_top_of_docs_without_a_slash_gets_a_hint(
+        make_site: Site, caplog: pytest.LogCaptureFixture) -> None:
+    """file= used to be relative to docs/: such a fence on a sub-page says what to write."""
+    root = make_site({
+        "mkdocs.yml": "site_name: agree\ntheme: mkdocs\nplugins:\n  - dagnote\n",
+        "docs/index.md": "# Home\n",
+        "docs/guide/page.md": '# Guide\n\n```dagnote file="shared/top.dag"\n```\n',
+        "docs/shared/top.dag": CHAIN.format(name="top"),
+    })
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.dagnote"):
+        build_site(root)
+    assert any(r.getMessage().startswith("docs/guide/page.md:3: error: file='shared/top.dag'")
+               and "relative to the page; /shared/top.dag names the file at the top"
+               in r.getMessage() for r in caplog.records), caplog.text

@@ -206,7 +206,15 @@ def resolve_include(name: str, base_dir: str | Path, page_dir: str | Path | None
         target = Path(base_dir).joinpath(*PurePosixPath(name.replace("\\", "/")).parts[1:])
     else:
         target = Path(page_dir if page_dir is not None else base_dir) / name
-    return confine(target, base_dir, label, where=where)
+    try:
+        return confine(target, base_dir, label, where=where)
+    except IncludeError as exc:
+        if (page_dir is None or not exc.reason.startswith("no such file")
+                or not os.path.isfile(Path(base_dir) / name)):  # isfile: never raises
+            raise
+        # MkDocs' file= was relative to docs/ before it followed the page, as Sphinx does
+        raise IncludeError(label, f"{exc.reason} (it is relative to the page; "
+                           f"/{PurePosixPath(name)} names the file at the top)") from None
 
 
 def read_include(name: str, base_dir: str | Path,
