@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
+import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -77,3 +79,47 @@ def worker_killer(layout_pool: object) -> Iterator[WorkerKiller]:
     killer = WorkerKiller(layout_pool)
     yield killer
     killer.stop()
+
+
+class Server:
+    """A command serving on a free 127.0.0.1 port, its output in a log file."""
+
+    def __init__(self, proc: subprocess.Popen[bytes], port: int, log: Path) -> None:
+        self.proc = proc
+        self.port = port
+        self.log = log
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Callable[[Callable[[int], list[str]]], Server]]:
+    """``server(lambda port: [command...])`` starts a local server on a free port; every
+    one started is stopped when the test ends (terminate, then kill)."""
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start(command: Callable[[int], list[str]]) -> Server:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        log = tmp_path / f"server-{len(started)}.log"
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
+        with log.open("wb") as out:
+            proc = subprocess.Popen(command(port), stdout=out, stderr=subprocess.STDOUT,
+                                    env=env)
+        started.append(proc)
+        return Server(proc, port, log)
+
+    yield start
+    for proc in started:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -6,23 +6,16 @@ from __future__ import annotations
 
 import re
 import socket
-import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 GOOD = "x ~ X\nx -> [{name}*] -> y\nmin y\n"
 LIMIT = 60.0  # seconds any one step may take on a busy machine
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _get(url: str) -> str:
@@ -49,28 +42,17 @@ def _page_with(url: str, text: str, what: str) -> str:
 
 
 @pytest.fixture
-def serve(tmp_path: Path) -> Iterator[Callable[[Path], str]]:
-    procs: list[subprocess.Popen[bytes]] = []
+def serve(server) -> Callable[[Path], str]:
+    """``serve(path)`` runs ``dagnote preview path`` and returns its URL once it answers."""
 
     def start(path: Path) -> str:
-        port = _free_port()
-        log = (tmp_path / "preview.log").open("wb")
-        procs.append(subprocess.Popen([sys.executable, "-m", "dagnote", "preview", str(path),
-                                       "--port", str(port)], stdout=log, stderr=log))
-        url = f"http://127.0.0.1:{port}/"
-        _until(lambda: _get(url), "the preview page")
-        announced = (tmp_path / "preview.log").read_text()
-        assert f"dagnote preview: {url} " in announced, announced
-        return url
+        running = server(lambda port: [sys.executable, "-m", "dagnote", "preview", str(path),
+                                       "--port", str(port)])
+        _until(lambda: _get(running.url), "the preview page")
+        assert f"dagnote preview: {running.url} " in running.output(), running.output()
+        return running.url
 
-    yield start
-    for proc in procs:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    return start
 
 
 def test_preview_redraws_on_save_and_shows_errors_escaped(tmp_path: Path, serve) -> None:

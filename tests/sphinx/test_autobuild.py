@@ -5,10 +5,7 @@ ignores the output and doctree directories only, so a cache next to the output d
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
 import sys
 import time
 import urllib.request
@@ -22,12 +19,6 @@ PAGE = "Page\n====\n\n.. dagnote::\n\n   x ~ X\n   x -> [{name}*] -> y\n   min y
 QUIET = 8.0  # seconds without a new rebuild after the first one (the watcher's batches are ~1.6 s)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _wait_for(log: Path, pattern: str, count: int, limit: float) -> str:
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
@@ -38,42 +29,29 @@ def _wait_for(log: Path, pattern: str, count: int, limit: float) -> str:
     raise AssertionError(f"no {count} x {pattern!r} within {limit} s:\n{log.read_text()}")
 
 
-def test_one_edit_is_one_rebuild(tmp_path: Path) -> None:
+def test_one_edit_is_one_rebuild(tmp_path: Path, server) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "conf.py").write_text('extensions = ["sphinx_dagnote"]\n'
                                   'exclude_patterns = ["_build"]\n')
     (docs / "index.rst").write_text(PAGE.format(name="f"))
-    port = _free_port()
-    log = tmp_path / "autobuild.log"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "sphinx_autobuild", str(docs), str(docs / "_build" / "html"),
-             "--host", "127.0.0.1", "--port", str(port), "-q"],
-            stdout=out, stderr=subprocess.STDOUT, env=env)
-    try:
-        _wait_for(log, r"Waiting to detect changes", 1, 120)
-        deadline = time.monotonic() + 30
-        while True:  # the watcher runs once the server answers
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, log.read_text()
-                time.sleep(0.2)
-        time.sleep(1.0)
-        (docs / "index.rst").write_text(PAGE.format(name="g"))
-        _wait_for(log, r"Serving on", 2, 120)  # the rebuild after the edit has finished
-        time.sleep(QUIET)
-        text = log.read_text(errors="replace")
-    finally:
-        proc.terminate()
+    running = server(lambda port: [
+        sys.executable, "-m", "sphinx_autobuild", str(docs), str(docs / "_build" / "html"),
+        "--host", "127.0.0.1", "--port", str(port), "-q"])
+    _wait_for(running.log, r"Waiting to detect changes", 1, 120)
+    deadline = time.monotonic() + 30
+    while True:  # the watcher runs once the server answers
         try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            urllib.request.urlopen(running.url, timeout=2).close()
+            break
+        except OSError:
+            assert time.monotonic() < deadline, running.output()
+            time.sleep(0.2)
+    time.sleep(1.0)
+    (docs / "index.rst").write_text(PAGE.format(name="g"))
+    _wait_for(running.log, r"Serving on", 2, 120)  # the rebuild after the edit has finished
+    time.sleep(QUIET)
+    text = running.output()
     changes = re.findall(r"Detected changes \((.*)\)", text)
     assert changes == [str(docs / "index.rst")], text
     html = (docs / "_build" / "html" / "index.html").read_text(encoding="utf-8")
