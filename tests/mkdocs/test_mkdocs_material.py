@@ -154,37 +154,13 @@ def test_superfences_without_plugin_raises_on_errors() -> None:
                               extension_configs=SF_CONFIG).convert(text)
 
 
-UNQUOTED = """\
----
-title: Front matter shifts the page
----
+def _fence(header: str, name: str) -> str:
+    return f"```dagnote {header}\nx ~ X\nx -> [{name}*] -> y\nmin y\n```\n\n"
 
-# Home
 
-```dagnote caption=unquoted width=300
-x ~ X
-x -> [f*] -> y
-min y
-```
-
-```dagnote caption="next"
-x ~ X
-x -> [g*] -> z
-min z
-```
-
-```dagnote caption=it's "both"
-x ~ X
-x -> [h*] -> w
-min w
-```
-
-```dagnote caption="last"
-x ~ X
-x -> [k*] -> v
-min v
-```
-"""
+UNQUOTED = ("---\ntitle: Front matter shifts the page\n---\n\n# Home\n\n"  # fences at 7, 13, 19
+            + _fence("caption=unquoted width=300", "f") + _fence('caption="next"', "g")
+            + _fence("caption=it's \"both\"", "h") + _fence('caption="last"', "k"))
 
 
 def test_superfences_unreadable_header_is_located_and_later_fences_still_render(
