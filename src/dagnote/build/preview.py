@@ -128,7 +128,13 @@ class Preview:
             stamp = self._files_stamp(self.snapshot())
             if stamp == self._stamp:
                 continue
-            snap = draw(str(self.path), self.load, self.options, self.snapshot().version + 1)
+            version = self.snapshot().version + 1
+            try:
+                snap = draw(str(self.path), self.load, self.options, version)
+            except Exception as exc:  # noqa: BLE001 - the preview must outlive a bad save
+                message = html.escape(f"{self.path}: error: {type(exc).__name__}: {exc}")
+                snap = Snapshot(version, f"<!doctype html><title>dagnote preview</title>"
+                                f"<pre>{message}</pre>{_SCRIPT % version}", ())
             self._stamp = self._files_stamp(snap)
             with self._lock:
                 self.current = snap
