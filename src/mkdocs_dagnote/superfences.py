@@ -31,7 +31,6 @@ from .fence import FenceError, parse_header, validate
 from .renderer import DiagramFailure, Settings, SiteRenderer
 
 _fallback: SiteRenderer | None = None
-_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]*")  # an option name SuperFences reads
 _OPENING = re.compile(r"^([ \t>]*(?:`{3,}|~{3,})[ \t]*)\{?[ \t]*\.?dagnote\b")
 
 
@@ -67,7 +66,7 @@ def quoted_header(header: str) -> str | None:
     parts += [f".{c}" for c in classes]
     for key, value in values.items():
         quote = next((q for q in "\"'" if q not in value), None)
-        if quote is None or not _KEY.fullmatch(key):
+        if quote is None:
             return None
         parts.append(f"{key}={quote}{value}{quote}")
     quoted = "{" + " ".join(parts) + "}"

@@ -159,7 +159,8 @@ def _fence(header: str, name: str) -> str:
 
 
 UNQUOTED = ("---\ntitle: Front matter shifts the page\n---\n\n# Home\n\n"  # fences at 7, 13, 19
-            + _fence("caption=unquoted width=300", "f") + _fence('caption="next"', "g")
+            + _fence("caption=unquoted width=300 show-problems", "f")
+            + _fence('caption="next"', "g")
             + _fence("caption=it's \"both\"", "h") + _fence('caption="last"', "k"))
 
 
@@ -181,6 +182,6 @@ def test_superfences_unreadable_header_is_located_and_later_fences_still_render(
     assert len(warnings) == 2, warnings
     assert warnings[0].startswith(
         "docs/index.md:7: warning: SuperFences cannot read this dagnote fence header "
-        "(caption=unquoted width=300)"), warnings
-    assert 'write it as {caption="unquoted" width="300"}' in warnings[0]
+        "(caption=unquoted width=300 show-problems)"), warnings
+    assert 'write it as {caption="unquoted" width="300" show-problems=""}' in warnings[0]
     assert warnings[1].startswith("docs/index.md:19: warning:") and "dropped" in warnings[1]
