@@ -55,4 +55,4 @@ def test_progress_is_shown_while_drawing_for_latex_and_parallel_builds(
     assert counts(out) == [("3", "0", "3")]
     latex = sphinx_build(src, "latex")
     assert "drawing dagnote diagrams... [100%]" in latex
-    assert counts(latex) == [("3", "0", "3")]  # PDFs: other images, drawn again
+    assert counts(latex) == [("3", "0", "3")]  # TikZ: another format, drawn again
