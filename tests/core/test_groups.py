@@ -178,3 +178,19 @@ def test_a_fork_straightened_to_two_points_is_drawn() -> None:
     source = FORK_IN_FRAME
     result = dagnote.render_many([source])[0]
     assert result.ok, (result.engine_error, result.diagnostics)
+
+
+def test_a_value_between_members_is_inside_their_frame() -> None:
+    """``MHA -> a -> (+)`` with MHA and + named: ``a`` belongs to the block (left out,
+    its edges had to leave the frame and come back in); a value that also feeds an
+    element outside the frame stays out."""
+    source = ("x -> [f*] -> a -> (+) -> y -> [g*] -> z -> (ce) -> loss\nx -> (+)\n"
+              "min loss\ngroup B: [f], (+)\n")
+    compiled = compile_source(source)
+    assert not compiled.has_errors, compiled.diagnostics
+    (frame,) = compiled.diagram.groups
+    assert "val:a" in frame.members
+    assert "val:x" not in frame.members and "val:y" not in frame.members
+    drawn = read("between", source, dagnote.render(source).output)
+    (box,) = drawn.frames
+    assert "val:a" in box.members

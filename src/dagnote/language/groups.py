@@ -26,6 +26,7 @@ def add_groups(builder: Builder, statements: list[Group]) -> None:
         members = _members(builder, stmt)
         if not members:
             continue
+        members.update(_enclosed(builder, members))
         spec = GroupSpec(f"grp:{len(specs) + 1}", list(members), stmt.pos, stmt.label,
                          stmt.quoted, stmt.repeat)
         if stmt.module is not None and not _frame_module(builder, stmt.module, spec, specs):
@@ -57,6 +58,30 @@ def _members(builder: Builder, stmt: Group) -> dict[str, Item]:
         if key is not None:
             members.setdefault(key, item)
     return members
+
+
+#: links drawn beside the flow (weight copies, shared weights, straight-through): they
+#: do not make a value part of the block it sits in
+_SIDE_LINKS = frozenset({"copy", "shared", "straight"})
+
+
+def _enclosed(builder: Builder, members: dict[str, Item]) -> dict[str, Item]:
+    """Values that only connect members (``MHA -> a -> (+)`` with both named): they are
+    inside the block, so the frame holds them too; left outside, the layout would have
+    to lead their edges out of the frame and back in."""
+    diagram = builder.diagram
+    inside = set(members)
+    found: dict[str, Item] = {}
+    for key, node in diagram.nodes.items():
+        if key in inside or node.kind != "value" or node.objective is not None:
+            continue
+        flow = [e for e in diagram.edges if key in (e.tail, e.head)
+                and e.kind not in _SIDE_LINKS]
+        ends = {e.head if e.tail == key else e.tail for e in flow}
+        if (any(e.head == key for e in flow) and any(e.tail == key for e in flow)
+                and ends <= inside):
+            found[key] = next(iter(members.values()))
+    return found
 
 
 def _frame_module(builder: Builder, item: Item, spec: GroupSpec,
