@@ -21,7 +21,8 @@ _WRITER = frozenset({
     "begingroup", "endgroup", "setbox", "hbox", "the", "wd", "pgfmathsetmacro", "dagnoteu",
     "begin", "end",
     "useasboundingbox", "draw", "fill", "filldraw", "node", "textsubscript",
-    "textsuperscript", "textbf", "textit", "href", "phantom", "rule", "dimexpr", "relax",
+    "textsuperscript", "textbf", "textit", "textrm", "href", "phantom", "rule", "dimexpr",
+    "relax",
     "ifdefined", "fi",
     " ", "%", "#", "~",
 })

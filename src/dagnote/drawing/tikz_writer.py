@@ -4,9 +4,9 @@ The same figure the SVG writer draws, with the same geometry (:mod:`.outlines`),
 ``tikzpicture`` that pdflatex, xelatex and lualatex compile with ``\\usepackage{tikz}``.
 Labels are set in the document's own font and current size: the picture's unit is
 chosen in TeX so that a label takes the width the layout measured for it (in Arial),
-and lines, arrowheads and marks scale with it. Text is
-never given a font family or size command, only ``\\textbf``/``\\textit`` where the SVG
-is bold or italic, and scripts as ``\\textsubscript``/``\\textsuperscript``.
+and lines, arrowheads and marks scale with it. Text is never given a font or size
+command, only ``\\textbf``/``\\textit``/``\\textrm`` where the SVG is bold, italic or
+serif (the document's own families), and scripts as ``\\textsubscript``/``\\textsuperscript``.
 
 Every label goes through :func:`.latex_text.latex_text`, so the output is ASCII and no
 label can open a group, start math or run a command. :func:`fit_tikz` wraps a picture in an
@@ -68,6 +68,8 @@ def _label(text: Text) -> str:
         out = f"\\textbf{{{out}}}"
     if text.italic:
         out = f"\\textit{{{out}}}"
+    if text.serif:  # priors: the document's roman family, as the SVG's serif
+        out = f"\\textrm{{{out}}}"
     return out
 
 
