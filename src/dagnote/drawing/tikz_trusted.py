@@ -22,8 +22,8 @@ _WRITER = frozenset({
     "begin", "end",
     "useasboundingbox", "draw", "fill", "filldraw", "node", "textsubscript",
     "textsuperscript", "textbf", "textit", "textrm", "href", "phantom", "rule", "dimexpr",
-    "relax",
-    "ifdefined", "fi",
+    "relax", "ifdefined", "fi",
+    "bfseries",  # pylatexenc's replacement of a character LaTeX has no name for: {\bfseries ?}
     " ", "%", "#", "~",
 })
 _COMMENT = re.compile(r"(?<!\\)%[^\n]*")
