@@ -91,6 +91,15 @@ def test_a_forged_cached_picture_is_drawn_again(tmp_path: Path) -> None:
     assert again.output == first.output and not again.from_cache
 
 
+def test_a_picture_with_an_unnamed_character_is_taken_from_the_cache(tmp_path: Path) -> None:
+    cache = dagnote.Cache(tmp_path / "cache")
+    options = dagnote.RenderOptions(format="tikz")
+    source = 'x -> [f*] -> "\u4e2d"\nmin "\u4e2d"'  # drawn as a bold '?'
+    first = dagnote.render(source, options, cache)
+    assert first.output is not None and trusted_tikz(first.output)
+    assert dagnote.render(source, options, cache).from_cache
+
+
 @pytest.mark.parametrize("forged", [
     b"\\begin{filecontents}{x}\\end{filecontents}",
     b"\\csname input\\endcsname{/etc/passwd}",

@@ -6,7 +6,8 @@ the output is ASCII and needs no ``inputenc``/``newunicodechar`` declaration; a 
 come first: script capitals as ``\\mathcal`` (the notation's 𝒩, without mathrsfs), the
 characters T1 fonts turn into ligatures (``--``, ``<<``, ``!```, ``,,``) kept apart, ``|``
 in math, ``'`` straight (``x'``), control characters as spaces, format characters
-dropped. A character LaTeX has no name for is drawn as a bold ``?``.
+dropped, combining accents (``x̂``, a letter with no precomposed form) as accent commands
+(``\\^{x}``). A character LaTeX has no name for is drawn as a bold ``?``.
 
 Needs, at most: ``amssymb`` (double-struck letters and a few operators); Sphinx loads it.
 """
@@ -48,6 +49,29 @@ _ENCODER = UnicodeToLatexEncoder(
     unknown_char_warning=False,
 )
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: Combining accents and the LaTeX text accents that put them on the letter before.
+_ACCENTS = {0x300: "`", 0x301: "'", 0x302: "^", 0x303: "~", 0x304: "=", 0x306: "u",
+            0x307: ".", 0x308: '"', 0x30A: "r", 0x30B: "H", 0x30C: "v", 0x327: "c",
+            0x328: "k"}
+_MARKED = re.compile("([^\u0300-\u036f])([\u0300-\u036f]+)")
+
+
+def _accented(base: str, marks: str) -> str:
+    """A letter with combining accents: each known one as an accent command around it."""
+    out = _ENCODER.unicode_to_latex(base)
+    for mark in marks:
+        command = _ACCENTS.get(ord(mark))
+        out = f"\\{command}{{{out}}}" if command else out + _ENCODER.unicode_to_latex(mark)
+    return out
+
+
+def _encode(text: str) -> str:
+    parts, start = [], 0
+    for m in _MARKED.finditer(text):
+        parts += [_ENCODER.unicode_to_latex(text[start:m.start()]), _accented(*m.groups())]
+        start = m.end()
+    parts.append(_ENCODER.unicode_to_latex(text[start:]))
+    return "".join(parts)
 
 
 def _plain(ch: str) -> str:
@@ -64,6 +88,6 @@ def latex_text(text: str) -> str:
     """``text`` as LaTeX for text mode, ASCII only (see the module docstring)."""
     text = _SURROGATE.sub("\ufffd", text)
     text = "".join(_plain(ch) for ch in unicodedata.normalize("NFC", text))
-    out = _ENCODER.unicode_to_latex(text)
+    out = _encode(text)
     # a run of spaces stays a run: each one after the first is a control space
     return re.sub(r"(?<= ) ", r"\\ ", out.strip(" ")) if out.strip(" ") else ""

@@ -21,8 +21,9 @@ _WRITER = frozenset({
     "begingroup", "endgroup", "setbox", "hbox", "the", "wd", "pgfmathsetmacro", "dagnoteu",
     "begin", "end",
     "useasboundingbox", "draw", "fill", "filldraw", "node", "textsubscript",
-    "textsuperscript", "textbf", "textit", "href", "phantom", "rule", "dimexpr", "relax",
-    "ifdefined", "fi",
+    "textsuperscript", "textbf", "textit", "textrm", "href", "phantom", "rule", "dimexpr",
+    "relax", "ifdefined", "fi",
+    "bfseries",  # pylatexenc's replacement of a character LaTeX has no name for: {\bfseries ?}
     " ", "%", "#", "~",
 })
 _COMMENT = re.compile(r"(?<!\\)%[^\n]*")

@@ -4,9 +4,9 @@ The same figure the SVG writer draws, with the same geometry (:mod:`.outlines`),
 ``tikzpicture`` that pdflatex, xelatex and lualatex compile with ``\\usepackage{tikz}``.
 Labels are set in the document's own font and current size: the picture's unit is
 chosen in TeX so that a label takes the width the layout measured for it (in Arial),
-and lines, arrowheads and marks scale with it. Text is
-never given a font family or size command, only ``\\textbf``/``\\textit`` where the SVG
-is bold or italic, and scripts as ``\\textsubscript``/``\\textsuperscript``.
+and lines, arrowheads and marks scale with it. Text is never given a font or size
+command, only ``\\textbf``/``\\textit``/``\\textrm`` where the SVG is bold, italic or
+serif (the document's own families), and scripts as ``\\textsubscript``/``\\textsuperscript``.
 
 Every label goes through :func:`.latex_text.latex_text`, so the output is ASCII and no
 label can open a group, start math or run a command. :func:`fit_tikz` wraps a picture in an
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
 from . import outlines
-from .figure import Element, Figure, Path, Point, Shape, Text
+from .figure import Element, Figure, Frame, Path, Point, Shape, Text
 from .latex_text import latex_text
 from .metrics import text_width
 
@@ -44,6 +44,12 @@ def _width(w: float) -> str:
     return f"line width={n(w)}*\\dagnoteu bp"
 
 
+def _dash(pattern: tuple[float, float]) -> str:
+    """A dash pattern (dash and gap lengths) in figure units."""
+    on, off = pattern
+    return f"dash pattern=on {n(on)}*\\dagnoteu bp off {n(off)}*\\dagnoteu bp"
+
+
 # --- text -------------------------------------------------------------------------------
 
 def _label(text: Text) -> str:
@@ -62,6 +68,8 @@ def _label(text: Text) -> str:
         out = f"\\textbf{{{out}}}"
     if text.italic:
         out = f"\\textit{{{out}}}"
+    if text.serif:  # priors: the document's roman family, as the SVG's serif
+        out = f"\\textrm{{{out}}}"
     return out
 
 
@@ -93,9 +101,13 @@ def _shape(shape: Shape) -> str:
     if kind == "rounded":
         r = min(outlines.BOX_RADIUS, w / 2, h / 2)
         return f"\\filldraw[fill=white,rounded corners={n(r)}*\\dagnoteu bp] {box};"
+    if kind == "frame":  # a group's frame: not filled (drawn behind edges and elements)
+        r = min(outlines.FRAME_RADIUS, w / 2, h / 2)
+        return f"\\draw[rounded corners={n(r)}*\\dagnoteu bp] {box};"
     if kind in ("circle", "ellipse"):
         rx, ry = (min(w, h) / 2,) * 2 if kind == "circle" else (w / 2, h / 2)
-        return (f"\\filldraw[fill=white] {_at((x + w / 2, y + h / 2))} "
+        dash = f",{_dash(outlines.NONDIFF_DASH)}" if shape.dashed else ""
+        return (f"\\filldraw[fill=white{dash}] {_at((x + w / 2, y + h / 2))} "
                 f"ellipse[x radius={n(rx)},y radius={n(ry)}];")
     if kind == "star":
         return f"\\fill {_polygon(outlines.star(shape))};"
@@ -109,8 +121,7 @@ def _shape(shape: Shape) -> str:
         points = outlines.triangle(shape, width, kind == "min")
         return f"\\draw[{_width(width)},line join=miter] {_polygon(points)};"
     if kind == "problem":  # a check's warning: a dashed outline (show problems)
-        return (f"\\draw[{_width(1.2)},dash pattern=on 4*\\dagnoteu bp off 3*\\dagnoteu bp] "
-                f"{box};")
+        return f"\\draw[{_width(1.2)},{_dash((4.0, 3.0))}] {box};"
     if kind == "badge":  # the circle of a problem's number
         return (f"\\filldraw[fill=white,{_width(1.2)}] {_at((x + w / 2, y + h / 2))} "
                 f"circle[radius={n(min(w, h) / 2)}];")
@@ -154,6 +165,13 @@ def _element(element: Element, base: float) -> list[str]:
     return lines
 
 
+def _frame(frame: Frame, base: float) -> list[str]:
+    """A group's frame: its outline (rounded, or square for a module), star and texts."""
+    title = re.sub(r"[^\x20-\x7e]", "?", frame.title)  # a comment: one line, ASCII
+    lines = [f"% frame: {title}", *(_shape(s) for s in frame.shapes)]
+    return lines + [t for t in (_text(t, base) for t in frame.texts) if t]
+
+
 def tikz_with_xrefs(picture: str, link: Callable[[str], tuple[str, str] | None]) -> str:
     """The picture with each cross-reference resolved: ``link(target)`` gives the LaTeX
     around the linked box (``("\\hyperref[label]{", "}")``), or None (no link)."""
@@ -195,9 +213,8 @@ def _path(path: Path, base: float) -> list[str]:
     lines = []
     if len(outline.line) >= 2:
         style = ""
-        if path.dashed:
-            on, off = outlines.DASH
-            style = f"[dash pattern=on {n(on)}*\\dagnoteu bp off {n(off)}*\\dagnoteu bp]"
+        if path.dashed:  # straight-through links dotted, other links dashed
+            style = f"[{_dash(outlines.DOTS if path.kind == 'straight' else outlines.DASH)}]"
         lines.append(f"\\draw{style} {_line(outline.line)};")
     if outline.head is not None:
         if path.arrow == "filled":
@@ -207,6 +224,10 @@ def _path(path: Path, base: float) -> list[str]:
     if outline.bar is not None:
         a, b = outline.bar
         lines.append(f"\\draw[{_width(outlines.STOPBAR_WIDTH)}] {_at(a)} -- {_at(b)};")
+    if path.mark is not None:  # a sample: the line broken under the sampling mark
+        m = path.mark
+        lines.append(f"\\fill[white] {_at((m.x, m.y))} rectangle {_at((m.x + m.w, m.y + m.h))};")
+        lines.append(_shape(m))
     if path.label is not None:
         lines.append(_text(path.label, base))
     return [line for line in lines if line]
@@ -236,7 +257,10 @@ def write_tikz(figure: Figure, font_size: float, title: str = "") -> bytes:
         # the figure's own extent, so its margins are kept as in the SVG
         f"\\useasboundingbox (0,0) rectangle {_at((figure.width, figure.height))};",
     ]
-    # edges first: a node's white fill hides any end that overshoots its outline
+    # frames behind everything, outer ones first; then edges: a node's white fill hides
+    # any end that overshoots its outline
+    for frame in figure.frames:
+        lines += _frame(frame, font_size)
     for path in figure.paths:
         lines += _path(path, font_size)
     for element in figure.elements:
