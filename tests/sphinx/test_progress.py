@@ -27,8 +27,9 @@ def project(tmp_path: Path) -> Path:
 
 
 def sphinx_build(src: Path, builder: str = "html", *extra: str) -> str:
-    proc = subprocess.run([sys.executable, "-m", "sphinx", "-b", builder, *extra, str(src),
-                           str(src / "_build" / builder)],
+    # --no-color: Sphinx colours its output where CI asks for colour (FORCE_COLOR and alike)
+    proc = subprocess.run([sys.executable, "-m", "sphinx", "-b", builder, "--no-color", *extra,
+                           str(src), str(src / "_build" / builder)],
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0 and "WARNING" not in proc.stderr, proc.stderr
     return proc.stdout
