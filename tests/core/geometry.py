@@ -361,6 +361,13 @@ def source_phases(source: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def _drawn(root: etree._Element) -> list[etree._Element]:
+    """The figure's top-level parts; a linked element is drawn inside its ``<a>``."""
+    return [part for el in root
+            for part in (list(el) if el.tag == f"{SVG}a" and "dn-link" in _classes(el)
+                         else [el])]
+
+
 def read(name: str, source: str, svg: bytes) -> Diagram:
     root = etree.fromstring(svg)
     problems: list[str] = []
@@ -369,7 +376,7 @@ def read(name: str, source: str, svg: bytes) -> Diagram:
     edges: list[Edge] = []
     frames: list[Frame] = []
     captions: list[Label] = []
-    for el in root:
+    for el in _drawn(root):
         cls = _classes(el)
         if el.tag == f"{SVG}g" and "dn-node" in cls:
             node = Node(len(nodes), el.get("data-key", ""), cls, _box(el.get("data-box")))
@@ -674,7 +681,10 @@ def check_rows(dg: Diagram) -> list[str]:
     for nodes in _rows_scopes(dg):
         if not nodes:
             continue
-        last = max(nodes, key=lambda n: _far(n.box, d))
+        drawn = [n for n in nodes if "dn-legend" not in n.classes]  # the legend is below
+        if not drawn:
+            continue
+        last = max(drawn, key=lambda n: _far(n.box, d))
         for n in nodes:
             if "dn-objective" in n.classes:
                 gap = _far(last.box, d) - _far(n.box, d)

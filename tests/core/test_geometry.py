@@ -292,11 +292,12 @@ def _corpus() -> dict[str, str]:
     files = {"seed": sorted((ROOT / "examples" / "seed").glob("*.dag")),
              "setup": sorted((ROOT / "docs" / "setups").glob("*.dag"))
              + sorted((ROOT / "tests" / "core" / "setups").glob("*.dag")),
-             "gallery": sorted((ROOT / "docs" / "gallery").glob("*.dag"))}
+             "gallery": sorted((ROOT / "docs" / "gallery").glob("*.dag")),
+             "own": sorted((ROOT / "docs" / "own-setups").glob("*.dag"))}
     for group, paths in files.items():
         for path in paths:
             corpus[f"{group}/{path.stem}"] = path.read_text(encoding="utf-8")
-    for group in ("seed", "setup"):
+    for group in ("seed", "setup", "own"):
         for path in files[group]:
             corpus[f"{group}-LR/{path.stem}"] = "direction LR\n" + path.read_text(
                 encoding="utf-8")
