@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from importlib.metadata import entry_points, metadata, packages_distributions
 from pathlib import Path
@@ -96,6 +97,67 @@ def test_setups_show_summaries(built_docs) -> None:
     assert html.count('class="dagnote-summary legend"') >= 6
     for weights in ("target (frozen)", "teacher (frozen)", "lm (frozen)"):
         assert weights in html
+
+
+# What "Writing your own setup" must show between its sources: every construct of the
+# language (issue 15), each found by a pattern in at least one setup.
+OWN_SETUP_FEATURES = {
+    "call-like value": r"-> Q\(s, a\)",
+    "formatting in a prior's arguments": r"~ [NU]\([^)\n]*[_^]",
+    "sample from a module": r" ~> ",
+    "reparameterised sample": r" ~r> ",
+    "score-function objective": r"^max [^\n]* by score",
+    "non-differentiable operator": r"\(argmax/\)",
+    "straight-through": r"^straight-through \S+ to \S+",
+    "gradient operator": r"\(∇",
+    "labelled frame repeated": r'^group "[^"]+" ×N: ',
+    "module frame": r"^group \[[^\]]+\*\]: ",
+    "link": r"^link \S+: https://",
+    "allow": r"^allow [\w-]+: ",
+    "show problems": r"^show problems$",
+    "stop-gradient": r" -/-> ",
+    "weight copy": r" \.\.> .*: (ema|copy)$",
+    "shared weights": r"@2\]",
+    "given": r"^given ",
+    "seq slice": r"^seq \S+ = \w+\[",
+    "note": r"^note ",
+    "direction": r"^direction (LR|BT|RL)$",
+    "module label": r"\[\w+: \w+\*?\]",
+    "quoted value": r'-> "[^"]+"',
+    "from left": r"from left$",
+}
+
+
+def _own_setup_sources() -> dict[str, str]:
+    """The sources the page draws (``.. dagnote:: own-setups/NAME.dag``), by file name."""
+    page = (DOCS / "own-setups.rst").read_text(encoding="utf-8")
+    return {name: (DOCS / name).read_text(encoding="utf-8")
+            for name in re.findall(r"^\.\. dagnote:: (own-setups/\S+\.dag)$", page, re.M)}
+
+
+def test_own_setups_page_covers_every_construct_of_the_language() -> None:
+    sources = _own_setup_sources()
+    assert len(sources) >= 12, sorted(sources)
+    assert sorted(sources) == sorted(f"own-setups/{p.name}"
+                                     for p in (DOCS / "own-setups").glob("*.dag"))
+    missing = [feature for feature, pattern in OWN_SETUP_FEATURES.items()
+               if not any(re.search(pattern, s, re.M) for s in sources.values())]
+    assert not missing, missing
+    several = [name for name, s in sources.items()
+               if any(n > 1 for n in Counter(re.findall(r"^phase (\(\w+\)|\w+):", s,
+                                                        re.M)).values())]
+    assert several, "no setup holds two objectives in one phase"
+
+
+def test_own_setups_page_draws_every_setup(built_docs) -> None:
+    html = built_docs.read("own-setups.html")
+    figures = len(_own_setup_sources())
+    assert len(re.findall(r'<svg [^>]*class="dagnote"', html)) == figures >= 12
+    assert len(re.findall(r'caption-number">Fig\. \d+', html)) == figures
+    assert html.count('<div class="highlight-dagnote notranslate">') == figures
+    assert "dagnote-error" not in html
+    assert html.count('class="dn-node dn-legend"') == 1  # the deliberate mistakes, marked
+    assert 'href="own-setups.html"' in built_docs.read("setups.html")  # in the toctree
 
 
 # -- the pages' own examples, run as written ----------------------------------------------
