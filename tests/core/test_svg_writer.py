@@ -278,3 +278,14 @@ def test_rsvg_convert_renders_it(tmp_path: FsPath) -> None:
     subprocess.run(["rsvg-convert", "-b", "white", "-z", "2", str(svg), "-o", str(png)],
                    check=True, capture_output=True, timeout=60)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_space_after_a_subscript_is_kept() -> None:
+    """'p_{u} = 0.1' writes ' = 0.1' as its own run after the subscript: rsvg strips the
+    leading space of such a chunk unless the text keeps its spaces."""
+    import dagnote
+
+    svg = dagnote.render("x -> (drop) -> y\nnote (drop): p_{u} = 0.1\n").output.decode()
+    text = next(t for t in re.findall(r"<text[^>]*>p<tspan.*?</text>", svg))
+    assert 'xml:space="preserve"' in text, text
+    assert "> = 0.1</tspan>" in text

@@ -88,7 +88,9 @@ def _draw_text(parent: etree._Element, text: Text, css: str = "") -> etree._Elem
         attrib["font-style"] = "italic"
     attrib["fill"] = "black"  # for renderers without CSS variables; the CSS gives --dn-text
     el = _sub(parent, "text", attrib)
-    if _needs_preserve(text.plain):
+    # a space at a run's edge ('p_{u} = 1': ' = 1' after the subscript) is dropped by
+    # renderers that strip each chunk, as rsvg does, unless spaces are kept
+    if _needs_preserve(text.plain) or any(_needs_preserve(r.text) for r in text.runs if r.text):
         el.set(_XML_SPACE, "preserve")
     shift = 0.0  # the current run's offset from the base line
     last: etree._Element | None = None
