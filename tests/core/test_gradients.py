@@ -239,3 +239,17 @@ def test_each_sampling_mark_sits_on_its_edge_along_the_segment(drawn) -> None:
             ends = (points[0], points[-1])
             assert all(abs(cx - e[0]) + abs(cy - e[1]) > max(w, h) / 2 for e in ends), name
     assert count >= 6
+
+
+def test_a_score_objective_reaches_the_policy_across_a_detached_advantage() -> None:
+    """REINFORCE with a baseline: the advantage is detached ('-/->'), as the estimator
+    takes it as a constant; the log-probability of the sample still trains the policy."""
+    from dagnote import check
+
+    checked = check("s ~ S\ns -> [π*] ~> a\ns, a -> [env] -> R\ns -> [V*] -> b\n"
+                    "R, b -> (-) -> δ\nδ -/-> A\nδ -> (sq) -> value loss\n"
+                    "max A by score\nmin value loss wrt V\n")
+    assert not checked.diagnostics, checked.diagnostics
+    by_name = {o.name: o for o in checked.summary.objectives}
+    assert by_name["A"].updates == ("π",)
+    assert by_name["value loss"].updates == ("V",)

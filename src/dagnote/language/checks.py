@@ -143,9 +143,28 @@ def display(diagram: Diagram, name: str) -> str:
     return boxes[0].label if boxes else name
 
 
+def _score_samples(diagram: Diagram, obj: ObjectiveSpec) -> list[Edge]:
+    """The '~>' samples whose log-probability a score-function objective differentiates:
+    each one whose value flows into the objective by any path. The estimator takes the
+    objective's value as a constant, so a stop-gradient or a non-differentiable step on
+    the way does not matter (REINFORCE's detached advantage)."""
+    flow = _reach(diagram, [obj.node], False, kinds=FLOW_KINDS) | {obj.node}
+    return [e for e in diagram.edges if e.kind == "draw" and e.head in flow]
+
+
+def objective_reach(diagram: Diagram, obj: ObjectiveSpec) -> set[str]:
+    """What this objective's gradient reaches: back along differentiable paths and, for a
+    score-function objective, also through each sampling module's log-probability."""
+    reached = _reach(diagram, [obj.node], forward=False, opened=_opened(obj))
+    if obj.estimator == "score":
+        tails = [e.tail for e in _score_samples(diagram, obj)]
+        reached = reached | set(tails) | _reach(diagram, tails, False, opened=SCORE)
+    return reached
+
+
 def updates(diagram: Diagram, obj: ObjectiveSpec, train: dict[str, list[Node]]) -> list[str]:
     """Names of trainable elements this objective's gradient reaches."""
-    upstream = _reach(diagram, [obj.node], forward=False, opened=_opened(obj))
+    upstream = objective_reach(diagram, obj)
     names = [name for name, nodes in train.items() if any(n.key in upstream for n in nodes)]
     if obj.wrt:
         names = [n for n in names if n in obj.wrt]
@@ -203,7 +222,7 @@ def blocked_path(diagram: Diagram, nodes: list[Node],
         if obj.wrt and nodes[0].ident not in obj.wrt and nodes[0].key not in obj.wrt:
             continue
         label = literal(diagram.nodes[obj.node].label)
-        reached = _reach(diagram, [obj.node], False, opened=_opened(obj)) | {obj.node}
+        reached = objective_reach(diagram, obj) | {obj.node}
         for blocker in ("draw", "nondiff"):
             opened = _opened(obj) | {blocker}
             if opened == _opened(obj) or not keys & _reach(diagram, [obj.node], False,
@@ -246,8 +265,7 @@ def score_without_sample(diagram: Diagram) -> list[Diagnostic]:
     for obj in diagram.objectives:
         if obj.estimator != "score":
             continue
-        reached = _reach(diagram, [obj.node], False, opened=SCORE) | {obj.node}
-        if any(e.kind == "draw" and e.head in reached for e in diagram.edges):
+        if _score_samples(diagram, obj):
             continue
         label = diagram.nodes[obj.node].label
         out.append(_warn(obj.pos, "score-without-sample",
