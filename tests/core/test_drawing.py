@@ -153,3 +153,17 @@ def test_a_fork_runs_straight_where_elk_left_a_small_step() -> None:
     group = svg.split(b'data-tail="val:n" data-head="op:+@1">', 1)[1].split(b"</g>", 1)[0]
     d = group.split(b' d="', 1)[1].split(b'"', 1)[0]
     assert d.count(b"A") == 1, d  # one rounded corner: down, then across to +
+
+
+def test_two_side_links_at_one_box_side_do_not_share_a_port() -> None:
+    """A weight copy and a shared-weights link out of the same side of one box (a DQN's
+    online network): the second leaves a quarter of the side away, so the two dashed
+    lines do not run as one out of the same point."""
+    source = (Path(__file__).parents[2] / "docs" / "own-setups" / "dqn.dag").read_text(encoding="utf-8")
+    svg = dagnote.render(source).output.decode()
+    ends = []
+    for d in re.findall(r'class="dn-edge dn-(?:copy|shared)" d="([^"]*)"', svg):
+        numbers = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", d)]
+        ends += [tuple(numbers[:2]), tuple(numbers[-2:])]
+    assert len(ends) == 4
+    assert len(set(ends)) == 4, ends

@@ -228,8 +228,10 @@ class _Panel:
         gap = self.scene.size * 0.8
         vertical = self.scene.direction in ("TB", "BT")
         # out of the sides no data edge uses: left/right in TB, top/bottom in LR
+        busy = frozenset(p.points[i] for p in self.paths if p.kind in ("copy", "shared")
+                         for i in (0, -1))
         points = route(a, b, others + self.marks, gap,
-                       ("left", "right") if vertical else ("top", "bottom"))
+                       ("left", "right") if vertical else ("top", "bottom"), busy)
         copy = link.kind == "copy"
         path = Path(link.kind, points, "open" if copy else "none", dashed=True,
                     tail=link.tail, head=link.head)

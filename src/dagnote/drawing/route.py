@@ -21,18 +21,42 @@ BEND_COST = 40.0  # a bend costs as much as this many points of length
 STEP = {"left": (-1, 0), "right": (1, 0), "top": (0, -1), "bottom": (0, 1)}
 
 
-def _port(box: Box, side: Side) -> Point:
+def _middle(box: Box, side: Side) -> Point:
     x, y, w, h = box
     return {"left": (x, y + h / 2), "right": (x + w, y + h / 2),
             "top": (x + w / 2, y), "bottom": (x + w / 2, y + h)}[side]
 
 
-def _stub(box: Box, side: Side, gap: float) -> Point:
-    """The point a gap out of the side's middle, where a route turns: the last straight
-    run is long enough for an arrowhead."""
-    px, py = _port(box, side)
+def _port(box: Box, side: Side, busy: frozenset[Point] = frozenset(),
+          toward: Point | None = None) -> Point:
+    """The middle of the side or, where another link already leaves or enters there, a
+    quarter of the side off it, on the side of ``toward`` (the other end): two links out
+    of one point would read as one."""
+    x, y, w, h = box
+    middle = _middle(box, side)
+    if middle not in busy:
+        return middle
+    if side in ("left", "right"):
+        after = toward is not None and toward[1] > middle[1]
+        return (middle[0], y + h * (3 / 4 if after else 1 / 4))
+    after = toward is not None and toward[0] > middle[0]
+    return (x + w * (3 / 4 if after else 1 / 4), middle[1])
+
+
+def _stub(box: Box, side: Side, gap: float, busy: frozenset[Point] = frozenset(),
+          toward: Point | None = None) -> Point:
+    """The point a gap out of the side's port, where a route turns: the last straight
+    run is long enough for an arrowhead. Out of a shifted port it runs further, so its
+    turn does not meet the other link's."""
+    px, py = _port(box, side, busy, toward)
+    reach = gap if (px, py) == _middle(box, side) else gap * 1.6
     dx, dy = STEP[side]
-    return (px + dx * gap, py + dy * gap)
+    return (px + dx * reach, py + dy * reach)
+
+
+def _centre(box: Box) -> Point:
+    x, y, w, h = box
+    return (x + w / 2, y + h / 2)
 
 
 class Grid:
@@ -121,24 +145,28 @@ OPPOSITE = {"left": "right", "right": "left", "top": "bottom", "bottom": "top"}
 
 
 def route(a: Box, b: Box, others: list[Box], gap: float,
-          sides: tuple[Side, ...] = ("left", "right")) -> list[Point]:
+          sides: tuple[Side, ...] = ("left", "right"),
+          busy: frozenset[Point] = frozenset()) -> list[Point]:
     """An orthogonal route from a side of box ``a`` to a side of box ``b`` that runs
     inside no box of ``others`` nor through ``a`` or ``b``; its last segment is
-    perpendicular to the side it ends on."""
+    perpendicular to the side it ends on. ``busy``: ports earlier links use."""
     best: tuple[float, list[Point]] | None = None
     ends = [(sa, sb) for sa in sides for sb in sides]
-    extra = [_stub(a, s, gap) for s in sides] + [_stub(b, s, gap) for s in sides]
+    ca, cb = _centre(a), _centre(b)
+    extra = ([_stub(a, s, gap, busy, cb) for s in sides]
+             + [_stub(b, s, gap, busy, ca) for s in sides])
     grid = Grid(others + [a, b], extra, gap)
     for side_a, side_b in ends:
-        found = _search(grid, _stub(a, side_a, gap), side_a, _stub(b, side_b, gap),
-                        OPPOSITE[side_b])
+        found = _search(grid, _stub(a, side_a, gap, busy, cb), side_a,
+                        _stub(b, side_b, gap, busy, ca), OPPOSITE[side_b])
         if found is None:
             continue
         cost = found[0] + gap  # the two stubs
         if best is None or cost < best[0]:
-            best = (cost, [_port(a, side_a), *found[1], _port(b, side_b)])
+            best = (cost, [_port(a, side_a, busy, cb), *found[1],
+                           _port(b, side_b, busy, ca)])
     if best is None:  # boxed in on every side: a straight line is the honest answer
-        return [_port(a, sides[-1]), _port(b, sides[0])]
+        return [_port(a, sides[-1], busy, cb), _port(b, sides[0], busy, ca)]
     return simplify(best[1])
 
 
