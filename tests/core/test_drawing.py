@@ -159,7 +159,8 @@ def test_two_side_links_at_one_box_side_do_not_share_a_port() -> None:
     """A weight copy and a shared-weights link out of the same side of one box (a DQN's
     online network): the second leaves a quarter of the side away, so the two dashed
     lines do not run as one out of the same point."""
-    source = (Path(__file__).parents[2] / "docs" / "own-setups" / "dqn.dag").read_text(encoding="utf-8")
+    dqn = Path(__file__).parents[2] / "docs" / "own-setups" / "dqn.dag"
+    source = dqn.read_text(encoding="utf-8")
     svg = dagnote.render(source).output.decode()
     ends = []
     for d in re.findall(r'class="dn-edge dn-(?:copy|shared)" d="([^"]*)"', svg):
