@@ -194,3 +194,21 @@ def test_a_value_between_members_is_inside_their_frame() -> None:
     drawn = read("between", source, dagnote.render(source).output)
     (box,) = drawn.frames
     assert "val:a" in box.members
+
+
+@pytest.mark.parametrize("direction", ["TB", "LR"])
+def test_a_frame_around_one_module_is_only_as_deep_as_it_needs(direction: str) -> None:
+    """The frame is long enough along its band for the label and ×N, and no deeper than
+    the module, padding and band: a square minimum stretched it to a tall empty frame."""
+    source = (f"direction {direction}\nx ~ X\nx -> [mid*] -> y\ny -> (ce) -> loss\n"
+              'min loss\ngroup "ResBlock" ×N: [mid]\n')
+    drawn = read("one-module", source, dagnote.render(source).output)
+    (frame,) = drawn.frames
+    (mid,) = [n for n in drawn.nodes if n.key.startswith("mod:mid")]
+    _, _, fw, fh = frame.box
+    _, _, mw, mh = mid.box
+    if direction == "TB":
+        assert fh < mh + 90, (frame.box, mid.box)  # padding + the label band
+        assert fw > 2 * mw  # the band holds 'ResBlock' and '×N' apart
+    else:
+        assert fw > 2 * mw and fh < mh + 90, (frame.box, mid.box)

@@ -122,7 +122,13 @@ def _group_json(group: SceneGroup, scene: Scene) -> Json:
         # twice what the texts take: they still fit beside an edge leaving at the middle
         length = 2 * (sum(t.width for t in texts) + s * (0.3 + len(texts))) + 2 * pad
         options["elk.nodeSize.constraints"] = "MINIMUM_SIZE"
-        options["elk.nodeSize.minimum"] = f"({_num(length)}, {_num(length)})"
+        # only along the band: a frame is as deep as what it holds needs (a square
+        # minimum stretched a one-module frame tall). ELK 0.12 reads a compound node's
+        # minimum across the flow in DOWN and UP layouts (seen in the frames it returns)
+        across = scene.direction in ("TB", "BT")
+        options["elk.nodeSize.minimum"] = (f"(1, {_num(length)})" if across
+                                           else f"({_num(length)}, 1)")
+        options["elk.contentAlignment"] = "[H_CENTER, V_CENTER]"
     options["elk.padding"] = "[" + ",".join(f"{k}={_num(v)}" for k, v in sides.items()) + "]"
     return {"id": group.id, "children": [],
             "labels": [_mark_label(f"{group.id}.m{i}", m) for i, m in enumerate(group.marks)],
