@@ -106,6 +106,15 @@ def test_a_long_subscript_without_braces_is_a_warning_with_the_fix() -> None:
     assert codes("s ~ S\ns -> [f] -> σ^2\n") == []
 
 
+
+def test_a_script_inside_a_braced_script_is_a_warning() -> None:
+    """``softmax_{τ_s}`` draws 'τ_s' with its underscore: scripts do not nest."""
+    source = "s ~ S\ns -> [f] -> softmax_{τ_s}\n"
+    (found,) = [p for p in problems(source) if p[2] == "script-braces"]
+    assert found[:2] == (2, 13)
+    assert "'τ_s'" in found[3] and "do not nest" in found[3]
+    assert codes("s ~ S\ns -> [f] -> softmax_{τs}\n") == []
+
 # -- the stop-gradient that leaves a module untrained ---------------------------------
 
 def test_untrained_names_the_stop_gradient_that_cuts_its_path() -> None:

@@ -29,6 +29,8 @@ SCORE: Opened = frozenset({"draw"})
 
 # a sub/superscript of one character that runs on into letters: Q_target, x_ij, x_10
 _UNBRACED = re.compile(r"([_^])([^\s{}_^])([^\W_]+)")
+# a script inside a braced script (softmax_{τ_s}): scripts do not nest, it is drawn as text
+_NESTED = re.compile(r"[_^]\{([^{}]*[_^][^{}]*)\}")
 
 
 def _warn(pos: Pos, code: str, message: str, subject: str = "") -> Diagnostic:
@@ -192,6 +194,16 @@ def unbraced_scripts(diagram: Diagram) -> list[Diagnostic]:
     out = []
     for node in diagram.nodes.values():
         if node.quoted or node.kind == "prior":
+            continue
+        nested = _NESTED.search(node.label)
+        if nested is not None:
+            out.append(_warn(node.pos, "script-braces",
+                             f"'{node.label}' has a script inside the script "
+                             f"'{nested.group(1)}': scripts do not nest, so its "
+                             f"'{'_' if '_' in nested.group(1) else '^'}' is drawn as "
+                             "written: write the inner script as plain letters, or quote "
+                             "the name to draw it as written",
+                             node.ident if node.kind == "module" else node.key))
             continue
         found = _UNBRACED.search(node.label)
         if found is None:
