@@ -143,3 +143,12 @@ def test_pdf_keeps_url_links() -> None:
                          dagnote.RenderOptions(format="pdf")).output
     assert pdf is not None and pdf.startswith(b"%PDF")
     assert re.findall(rb"/URI\s*\(([^)]*)\)", pdf) == [b"https://example.org/enc#E"]
+
+
+def test_a_link_on_a_module_frame_says_why_it_cannot_be() -> None:
+    """``group [net*]: …`` draws net as a frame; a link to it was 'not in the diagram'."""
+    checked = dagnote.check("x ~ X\nx -> [a*] -> y\ny -> (ce) -> loss\nmin loss\n"
+                            "group [net*]: [a]\nlink [net]: https://example.org/net\n")
+    (problem,) = checked.diagnostics
+    assert (problem.line, problem.column, problem.code) == (6, 6, "link")
+    assert "frame" in problem.message and "link one of its elements" in problem.message

@@ -152,6 +152,7 @@ class Builder:
         self.operand_count: dict[str, int] = {}
         self.edge_keys: set[tuple[str, str, str]] = set()  # O(1) duplicate test
         self.full = False  # a size limit was reached (reported once)
+        self.frame_modules: set[str] = set()  # modules drawn with their inside (group [m])
 
     def error(self, pos: Pos, code: str, message: str) -> None:
         self.diagnostics.append(Diagnostic(pos.line, pos.column, "error", code, message))
@@ -304,6 +305,7 @@ class Builder:
                 groups.append(stmt)
             else:
                 later.append(stmt)
+        self.frame_modules = {g.module.ident for g in groups if g.module is not None}
         for stmt in later:  # objectives and notes may name elements defined below them
             if isinstance(stmt, Objective):
                 self.objective(stmt)
@@ -477,6 +479,12 @@ class Builder:
         if item.kind != "module" and source in d.nodes \
                 and f"{item.kind[:2]}:{item.ident}" not in d.nodes:  # X or (X, Y)
             key: str | None = source
+        elif item.kind == "module" and item.ident in self.frame_modules \
+                and not d.boxes(item.ident):
+            self.error(item.pos, "link", f"'{item.label}' is drawn as a frame around its "
+                       "elements (group [...]), and a frame cannot carry a link: link one "
+                       "of its elements instead")
+            return
         else:
             key = self.lookup(item)
         if key is None:
