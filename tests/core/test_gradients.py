@@ -253,3 +253,16 @@ def test_a_score_objective_reaches_the_policy_across_a_detached_advantage() -> N
     by_name = {o.name: o for o in checked.summary.objectives}
     assert by_name["A"].updates == ("π",)
     assert by_name["value loss"].updates == ("V",)
+
+
+def test_the_straight_through_hint_names_a_module_as_written() -> None:
+    """An operator fed by a module directly: the hint writes the module in brackets, and
+    following it trains the module."""
+    from dagnote import check
+
+    source = "x ~ X\nx -> [head*] -> (argmax/) -> k\nk -> (ce) -> loss\nmin loss\n"
+    (warning,) = [d for d in check(source).diagnostics if d.code == "untrained"]
+    assert "'straight-through k to [head]'" in warning.message
+    fixed = check(source + "straight-through k to [head]\n")
+    assert not fixed.diagnostics
+    assert fixed.summary.objectives[0].updates == ("head",)

@@ -220,6 +220,12 @@ def unbraced_scripts(diagram: Diagram) -> list[Diagnostic]:
     return out
 
 
+def _written(node: Node) -> str:
+    """A node as a statement names it: a module in brackets."""
+    label = literal(node.label)
+    return f"[{label}]" if node.kind == "module" else label
+
+
 def _opened(obj: ObjectiveSpec) -> Opened:
     return SCORE if obj.estimator == "score" else CLOSED
 
@@ -251,7 +257,7 @@ def blocked_path(diagram: Diagram, nodes: list[Node],
                         f"score-function estimator: '{obj.direction} {label} by score'")
             op = next(n for n in diagram.nodes.values() if n.nondiff and n.key in reached
                       and keys & _reach(diagram, [n.key], False, opened=opened))
-            ins = [literal(diagram.nodes[e.tail].label) for e in diagram.predecessors(op.key)]
+            ins = [_written(diagram.nodes[e.tail]) for e in diagram.predecessors(op.key)]
             outs = [literal(diagram.nodes[e.head].label) for e in diagram.edges
                     if e.tail == op.key and e.kind in FLOW_KINDS]
             return (f"its only path to '{label}' runs through the non-differentiable "
