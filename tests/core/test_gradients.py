@@ -266,3 +266,18 @@ def test_the_straight_through_hint_names_a_module_as_written() -> None:
     fixed = check(source + "straight-through k to [head]\n")
     assert not fixed.diagnostics
     assert fixed.summary.objectives[0].updates == ("head",)
+
+
+def test_vq_vae_without_straight_through_names_the_lookup_and_the_right_fix() -> None:
+    """The encoder's path to the reconstruction loss runs through the lookup, and its path
+    to the codebook loss through a stop-gradient: the warning names the lookup first and
+    proposes the straight-through from z_q to z_e (not to the codebook)."""
+    from dagnote import check
+
+    source = ("x ~ X\nx -> [encoder*] -> z_e\nz_e, *e -> (nearest/) -> z_q\n"
+              "z_q -> [decoder*] -> x'\nx', x -> (‖ ‖^2) -> rec loss\n"
+              "*e -> (‖ ‖^2@2) -> codebook loss\nz_e -/-> (‖ ‖^2@2)\n"
+              "min rec loss\nmin codebook loss\n")
+    (warning,) = [d for d in check(source).diagnostics if d.code == "untrained"]
+    assert "'(nearest/)'" in warning.message and "stop-gradient" in warning.message
+    assert "'straight-through z_q to z_e'" in warning.message

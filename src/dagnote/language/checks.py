@@ -257,7 +257,11 @@ def blocked_path(diagram: Diagram, nodes: list[Node],
                         f"score-function estimator: '{obj.direction} {label} by score'")
             op = next(n for n in diagram.nodes.values() if n.nondiff and n.key in reached
                       and keys & _reach(diagram, [n.key], False, opened=opened))
-            ins = [_written(diagram.nodes[e.tail]) for e in diagram.predecessors(op.key)]
+            preds = diagram.predecessors(op.key)
+            # the operand the untrained weights feed: the one the gradient must reach
+            feeding = [e for e in preds
+                       if keys & (_reach(diagram, [e.tail], False, opened=opened) | {e.tail})]
+            ins = [_written(diagram.nodes[e.tail]) for e in feeding or preds]
             outs = [literal(diagram.nodes[e.head].label) for e in diagram.edges
                     if e.tail == op.key and e.kind in FLOW_KINDS]
             return (f"its only path to '{label}' runs through the non-differentiable "
@@ -323,8 +327,6 @@ def check(diagram: Diagram) -> list[Diagnostic]:
         related: tuple[tuple[int, int], ...] = ()
         cuts = cutting_stopgrads(diagram, nodes)[:3]
         blocked = blocked_path(diagram, nodes, diagram.objectives)
-        if blocked and not cuts:  # a '~>' sample or a non-differentiable operator
-            why, fix = blocked
         if cuts:
             objective = literal(cuts[0][1])
             related = tuple((edge.pos.line, edge.pos.column) for edge, _ in cuts)
@@ -337,6 +339,8 @@ def check(diagram: Diagram) -> list[Diagnostic]:
                 why = f"the stop-gradients '-/->' at {at} cut its paths to '{objective}'"
                 fix = ("make one of them '->' if it should train it, or drop its '*' if it "
                        "is frozen")
+        if blocked:  # a '~>' sample or a non-differentiable operator: the fix is there
+            why, fix = (blocked[0] + (f", and {why}" if cuts else ""), blocked[1])
         out.append(Diagnostic.at(first.pos.line, first.pos.column, "warning", "untrained",
                                  f"trainable {what} '{literal(display(diagram, name))}' is "
                                  f"never updated: {why}; {fix}", related, name))
