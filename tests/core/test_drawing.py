@@ -168,3 +168,15 @@ def test_two_side_links_at_one_box_side_do_not_share_a_port() -> None:
         ends += [tuple(numbers[:2]), tuple(numbers[-2:])]
     assert len(ends) == 4
     assert len(set(ends)) == 4, ends
+
+
+def test_a_figure_ends_a_margin_past_what_it_draws() -> None:
+    """ELK keeps room past the last element in some left-to-right layouts (36 points in
+    this one): the figure is sized to what it draws, half a font size around it."""
+    dag = Path(__file__).parents[2] / "docs" / "own-setups" / "triplet.dag"
+    svg = dagnote.render(dag.read_text(encoding="utf-8")).output.decode()
+    _, height = (float(v) for v in re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"',
+                                                 svg).groups())
+    boxes = [[float(v) for v in b.split()] for b in re.findall(r'data-box="([^"]+)"', svg)]
+    bottom = max(y + h for _, y, _, h in boxes)
+    assert height - bottom <= 15 * 0.5 + 1, (height, bottom)

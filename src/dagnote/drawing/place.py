@@ -275,28 +275,35 @@ class _Panel:
         return place(runs, size, cx, top, italic=True)
 
     def fit(self) -> None:
-        """Grow the panel to hold links routed outside the layout's own extent."""
+        """Size the panel to what it draws, a margin around it: links routed outside the
+        layout's extent grow it, and the room ELK keeps past the last element (up to
+        two font sizes under some left-to-right layouts) is taken back."""
         margin = self.scene.size * 0.5
-        xs: list[float] = []
-        ys: list[float] = []
+        boxes = [box for el in [*self.elements, *self.frames] for box in _drawn(el)]
         for path in self.paths:
-            xs += [p[0] for p in path.points]
-            ys += [p[1] for p in path.points]
+            boxes += [(x, y, 0.0, 0.0) for x, y in path.points]
             if path.label:
-                t = path.label
-                xs += [t.x - t.width / 2, t.x + t.width / 2]
-                ys += [t.y - t.size]
-        if not xs:
+                boxes.append(_text_box(path.label))
+            if path.mark is not None:
+                boxes.append((path.mark.x, path.mark.y, path.mark.w, path.mark.h))
+        if not boxes:
             return
-        dx = max(0.0, margin - min(xs))
-        dy = max(0.0, margin - min(ys))
+        dx = max(0.0, margin - min(b[0] for b in boxes))
+        dy = max(0.0, margin - min(b[1] for b in boxes))
         if dx or dy:
             for el in [*self.elements, *self.frames]:
                 _move_element(el, dx, dy)
             for path in self.paths:
                 _move_path(path, dx, dy)
-        self.width = max(self.width + dx, max(xs) + dx + margin)
-        self.height = max(self.height + dy, max(ys) + dy + margin)
+        self.width = max(b[0] + b[2] for b in boxes) + dx + margin
+        self.height = max(b[1] + b[3] for b in boxes) + dy + margin
+
+
+def _drawn(el: Element | Frame) -> list[Box]:
+    """Everything an element or frame draws: its box, its shapes (a star stands outside
+    the box) and its texts."""
+    return [el.box, *((s.x, s.y, s.w, s.h) for s in el.shapes),
+            *(_text_box(t) for t in el.texts)]
 
 
 def _move_element(el: Element | Frame, dx: float, dy: float) -> None:
