@@ -36,9 +36,13 @@ _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 # characters XML 1.0 cannot carry (lxml refuses them): drawn as U+FFFD instead
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
-DASH = " ".join(f"{d:g}" for d in outlines.DASH)
-DOTS = " ".join(f"{d:g}" for d in outlines.DOTS)
-NONDIFF_DASH = " ".join(f"{d:g}" for d in outlines.NONDIFF_DASH)
+def _dasharray(pattern: tuple[float, float]) -> str:
+    return " ".join(f"{d:g}" for d in pattern)
+
+
+DASH = _dasharray(outlines.DASH)
+DOTS = _dasharray(outlines.DOTS)
+NONDIFF_DASH = _dasharray(outlines.NONDIFF_DASH)
 
 
 def _q(tag: str) -> str:

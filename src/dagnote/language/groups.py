@@ -26,9 +26,9 @@ def add_groups(builder: Builder, statements: list[Group]) -> None:
         members = _members(builder, stmt)
         if not members:
             continue
-        members.update(_enclosed(builder, members))
-        spec = GroupSpec(f"grp:{len(specs) + 1}", list(members), stmt.pos, stmt.label,
-                         stmt.quoted, stmt.repeat)
+        spec = GroupSpec(f"grp:{len(specs) + 1}",
+                         [*members, *_enclosed(builder, set(members))], stmt.pos,
+                         stmt.label, stmt.quoted, stmt.repeat)
         if stmt.module is not None and not _frame_module(builder, stmt.module, spec, specs):
             continue
         if _crosses(builder, spec, members, specs):
@@ -65,13 +65,12 @@ def _members(builder: Builder, stmt: Group) -> dict[str, Item]:
 _SIDE_LINKS = frozenset({"copy", "shared", "straight"})
 
 
-def _enclosed(builder: Builder, members: dict[str, Item]) -> dict[str, Item]:
+def _enclosed(builder: Builder, inside: set[str]) -> list[str]:
     """Values that only connect members (``MHA -> a -> (+)`` with both named): they are
     inside the block, so the frame holds them too; left outside, the layout would have
     to lead their edges out of the frame and back in."""
     diagram = builder.diagram
-    inside = set(members)
-    found: dict[str, Item] = {}
+    found: list[str] = []
     for key, node in diagram.nodes.items():
         if key in inside or node.kind != "value" or node.objective is not None:
             continue
@@ -80,7 +79,7 @@ def _enclosed(builder: Builder, members: dict[str, Item]) -> dict[str, Item]:
         ends = {e.head if e.tail == key else e.tail for e in flow}
         if (any(e.head == key for e in flow) and any(e.tail == key for e in flow)
                 and ends <= inside):
-            found[key] = next(iter(members.values()))
+            found.append(key)
     return found
 
 
@@ -116,10 +115,10 @@ def _crosses(builder: Builder, spec: GroupSpec, members: dict[str, Item],
         theirs = set(other.members)
         shared = mine & theirs
         if shared and not (mine <= theirs or theirs <= mine):
-            key = next(k for k in spec.members if k in shared)
-            item = members[key]
+            key = next(k for k in spec.members if k in shared)  # named ones come first
+            item = members.get(key)  # None: a value the frame holds without naming it
             label = builder.diagram.nodes[key].label
-            builder.error(item.pos, "group-overlap",
+            builder.error(item.pos if item else spec.pos, "group-overlap",
                           f"'{label}' is also in the group on line {other.pos.line}, and "
                           "neither group holds all of the other's elements: frames must "
                           "nest, so put one group's elements all in the other or name "
