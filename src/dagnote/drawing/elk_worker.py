@@ -43,7 +43,8 @@ PRELUDE = "var global = globalThis; var self = globalThis;"
 
 # ELK's Promise API needs a working setTimeout; the bundle's in-process fake worker answers
 # synchronously instead. JSON.stringify's replacer drops the `$H` hash fields GWT adds to
-# every object, so equal inputs give byte-equal outputs.
+# every object, so equal inputs give byte-equal outputs, and the layout options the
+# graph was sent with, which dagnote never reads back (a fifth of a reply's bytes).
 GLUE = r"""
 var __dagnoteElk = new ELK();
 var __dagnoteWorker = __dagnoteElk.worker.worker;
@@ -60,7 +61,9 @@ function dagnoteLayout(text) {
   if (out === null) return JSON.stringify({error: 'ELK did not answer'});
   if (out.error) return JSON.stringify({error: String(out.error)});
   return JSON.stringify({graph: out.data},
-                        function (key, value) { return key === '$H' ? undefined : value; });
+                        function (key, value) {
+                          return key === '$H' || key === 'layoutOptions' ? undefined : value;
+                        });
 }
 """
 
