@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
-import os
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -47,7 +46,7 @@ def test_batch_vs_single_counts_layout_requests() -> None:
     sources = bench.gen.diagrams(10)
     result = bench.batch_vs_single(sources)
     assert result["single_runs"] == 10  # one layout request per diagram
-    size = core_render.batch_size(10, os.cpu_count() or 1)
+    size = core_render.BATCH_SIZE
     assert result["batch_runs"] == -(-10 // size)  # ten diagrams in requests of `size`
     assert result["batch_runs"] < result["single_runs"]
     assert result["batch_ok"] == result["single_ok"] == 10

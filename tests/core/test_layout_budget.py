@@ -54,7 +54,7 @@ def test_layouts_that_hang_use_up_a_build_budget_then_the_rest_are_not_tried() -
     timed_out = [e for e in errors if e.startswith(TIMED_OUT)]
     skipped = [e for e in errors if e == SKIPPED]
     assert len(timed_out) + len(skipped) == len(sources), errors
-    # six diagrams go in one request (batch_size's minimum is 8): it stops at the budget
+    # six diagrams go in one request (a batch holds BATCH_SIZE = 8): it stops at the budget
     assert len(timed_out) == pipeline.HUNG_BUDGET, errors
     assert skipped
     assert time.perf_counter() - start < 15

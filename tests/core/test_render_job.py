@@ -130,7 +130,7 @@ def test_the_layout_starts_before_the_last_diagram_is_checked(
     from dagnote.build import pipeline
 
     sources = [f"x ~ X\nx -> [g{i}*] -> y\nmin y\n" for i in range(20)]
-    assert pipeline.batch_size(len(sources), 2) < len(sources)
+    assert pipeline.BATCH_SIZE < len(sources)
     monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 2)
     started = threading.Event()
     run_batch, compiled = pipeline._run_batch, pipeline._compiled

@@ -49,7 +49,7 @@ BUNDLE_PATH = Path(__file__).resolve().parent / "elk" / "elk.bundled.js"
 
 MAX_REQUEST_BYTES = 64 * 1024 * 1024  # one request frame (a batch is split to fit)
 # one reply frame; bigger results become errors (a diagram of 494 elements, near the
-# language's limit, lays out to 400 KiB of JSON; a request holds at most 25 diagrams)
+# language's limit, lays out to 400 KiB of JSON; a build's request holds 8 diagrams)
 MAX_REPLY_BYTES = 32 * 1024 * 1024
 V8_HEAP_LIMIT_BYTES = 1024 * 1024 * 1024  # per worker; a layout past it is an error
 STARTUP_ALLOWANCE = 30.0  # seconds: interpreter start plus loading the bundle, slow CI
