@@ -6,7 +6,7 @@ relative URL leads, depend on the page and the host, not on the drawing. A host 
 targets (:func:`xref_targets`), resolves them its own way and calls :func:`with_links`;
 a target it could not resolve leaves the element drawn without a link.
 
-The XML library is imported only for a figure that has links.
+Only a figure that has links is parsed (with the standard library's ElementTree).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+import xml.etree.ElementTree as etree
 from collections.abc import Callable, Mapping
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -21,7 +22,11 @@ from ..language.links import safe_url
 
 _XREF = re.compile(r'\sdata-xref="([^"]*)"')
 _SVG_NS = "http://www.w3.org/2000/svg"
-_XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+_XLINK_NS = "http://www.w3.org/1999/xlink"
+# ElementTree reads prefixed names as {uri}name; the figure is written back with the
+# prefixes the SVG writer uses (see _as_written)
+_PREFIXES = {f"{{{_XLINK_NS}}}": "xlink:", "{http://www.w3.org/XML/1998/namespace}": "xml:",
+             f"{{{_SVG_NS}}}": ""}
 
 
 def has_links(svg: str) -> bool:
@@ -43,23 +48,22 @@ def with_links(svg: str, hrefs: Mapping[str, str | None] | None = None,
     the object's frame)."""
     if not has_links(svg):
         return svg
-    from lxml import etree
-
-    root = etree.fromstring(svg.encode("utf-8"),
-                            etree.XMLParser(resolve_entities=False, no_network=True))
+    root = etree.fromstring(svg.encode("utf-8"))  # the writer's own output: no DTD
+    parents = {child: parent for parent in root.iter() for child in parent}
     for a in list(root.iter(f"{{{_SVG_NS}}}a")):
         xref = a.attrib.pop("data-xref", None)
         url = a.get("href") if xref is None else (hrefs or {}).get(xref)
         if url is not None and rebase is not None and safe_url(url):
             url = rebase(url)
         if url is None or not safe_url(url):
-            _unwrap(a)
+            _unwrap(a, parents[a])
             continue
         a.set("href", url)
-        a.set(_XLINK_HREF, url)
+        a.set(f"{{{_XLINK_NS}}}href", url)
         if top:
             a.set("target", "_top")
-    return etree.tostring(root, encoding="ascii").decode("ascii") + "\n"
+    _as_written(root)
+    return etree.tostring(root, encoding="us-ascii", xml_declaration=False).decode("ascii") + "\n"
 
 
 def rebase(url: str, page: str, image_dir: str) -> str:
@@ -76,14 +80,28 @@ def rebase(url: str, page: str, image_dir: str) -> str:
     return urlunsplit(("", "", path, full.query, full.fragment))
 
 
-def _unwrap(a: object) -> None:
+def _unwrap(a: etree.Element, parent: etree.Element) -> None:
     """Put the anchor's element group in its place (the anchor's own title goes)."""
-    parent = a.getparent()  # type: ignore[attr-defined]
-    index = parent.index(a)
-    groups = [child for child in a if child.tag != f"{{{_SVG_NS}}}title"]  # type: ignore[attr-defined]
+    index = list(parent).index(a)
+    groups = [child for child in a if child.tag != f"{{{_SVG_NS}}}title"]
     for offset, child in enumerate(groups):
         parent.insert(index + offset, child)
-    tail = a.tail  # type: ignore[attr-defined]
+    tail = a.tail
     parent.remove(a)
     if groups:
         groups[-1].tail = tail
+
+
+def _as_written(root: etree.Element) -> None:
+    """Give the parsed tree back the writer's names and namespace declarations."""
+    for el in root.iter():
+        el.tag = _unprefixed(el.tag)
+        el.attrib = {_unprefixed(name): value for name, value in el.attrib.items()}
+    root.attrib = {"xmlns": _SVG_NS, "xmlns:xlink": _XLINK_NS, **root.attrib}
+
+
+def _unprefixed(name: str) -> str:
+    for uri, prefix in _PREFIXES.items():
+        if name.startswith(uri):
+            return prefix + name[len(uri):]
+    return name

@@ -12,15 +12,15 @@ follows light and dark pages and still draws in renderers without CSS variables.
 
 The output has no XML prolog, comments or DOCTYPE, is ASCII (other characters as
 numeric references) and is byte-identical for equal input. User text only ever enters
-the tree as element text or attribute values, so lxml escapes it.
+the tree as element text or attribute values, so the standard library's ElementTree
+escapes it (already loaded by Sphinx and Python-Markdown, so it costs a build nothing).
 """
 
 from __future__ import annotations
 
 import json
 import re
-
-from lxml import etree
+import xml.etree.ElementTree as etree
 
 from dagnote.drawing.theme import ROOT_STYLE, SVG_NS, XLINK_NS, style_sheet
 
@@ -32,8 +32,11 @@ FONT = "Arial, 'Liberation Sans', Helvetica, sans-serif"
 SERIF = "'Times New Roman', 'Liberation Serif', Times, serif"
 
 
-_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-# characters XML 1.0 cannot carry (lxml refuses them): drawn as U+FFFD instead
+# The tree is built with the names as written (``xmlns`` declarations among the root's
+# attributes): ElementTree's own namespace handling would either invent ns0: prefixes or,
+# given a default namespace, refuse the unprefixed attributes SVG uses.
+_XML_SPACE = "xml:space"
+# characters XML 1.0 cannot carry (a parser refuses them): drawn as U+FFFD instead
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 def _dasharray(pattern: tuple[float, float]) -> str:
@@ -45,10 +48,6 @@ DOTS = _dasharray(outlines.DOTS)
 NONDIFF_DASH = _dasharray(outlines.NONDIFF_DASH)
 
 
-def _q(tag: str) -> str:
-    return f"{{{SVG_NS}}}{tag}"
-
-
 def _pt(p: Point) -> str:
     return f"{fmt(p[0])} {fmt(p[1])}"
 
@@ -57,10 +56,10 @@ def _clean(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
-def _sub(parent: etree._Element, tag: str, attrib: dict[str, str] | None = None,
-         text: str | None = None) -> etree._Element:
+def _sub(parent: etree.Element, tag: str, attrib: dict[str, str] | None = None,
+         text: str | None = None) -> etree.Element:
     """Append a child (one per line: the parent's structure stays readable)."""
-    el = etree.SubElement(parent, _q(tag), attrib or {})
+    el = etree.SubElement(parent, tag, attrib or {})
     if text is not None:
         el.text = _clean(text)
     if tag != "tspan":  # never whitespace inside a <text>: it would show between runs
@@ -77,7 +76,7 @@ def _needs_preserve(text: str) -> bool:
             or any(c in text for c in "\t\n\r"))
 
 
-def _draw_text(parent: etree._Element, text: Text, css: str = "") -> etree._Element:
+def _draw_text(parent: etree.Element, text: Text, css: str = "") -> etree.Element:
     attrib = {}
     if css:
         attrib["class"] = css
@@ -97,7 +96,7 @@ def _draw_text(parent: etree._Element, text: Text, css: str = "") -> etree._Elem
     if _needs_preserve(text.plain) or any(_needs_preserve(r.text) for r in text.runs if r.text):
         el.set(_XML_SPACE, "preserve")
     shift = 0.0  # the current run's offset from the base line
-    last: etree._Element | None = None
+    last: etree.Element | None = None
     for run in text.runs:
         if not run.text:
             continue
@@ -139,7 +138,7 @@ def _closed(points: list[Point]) -> str:
     return "M" + "L".join(_pt(p) for p in points) + "Z"
 
 
-def _draw_shape(parent: etree._Element, shape: Shape) -> None:
+def _draw_shape(parent: etree.Element, shape: Shape) -> None:
     x, y, w, h = shape.x, shape.y, shape.w, shape.h
     box = {"x": fmt(x), "y": fmt(y), "width": fmt(w), "height": fmt(h)}
     kind = shape.kind
@@ -185,13 +184,13 @@ def _draw_shape(parent: etree._Element, shape: Shape) -> None:
         raise ValueError(f"unknown shape kind {kind!r}")
 
 
-def _link(parent: etree._Element, element: Element) -> etree._Element:
+def _link(parent: etree.Element, element: Element) -> etree.Element:
     """The element's link, around its group: SVG 2 ``href`` and ``xlink:href`` for older
     viewers; a cross-reference waits in ``data-xref`` for its host to resolve it."""
     a = _sub(parent, "a", {"class": "dn-link"})
     if element.link:
         a.set("href", _clean(element.link))
-        a.set(f"{{{XLINK_NS}}}href", _clean(element.link))
+        a.set("xlink:href", _clean(element.link))
         shown = element.link
     else:
         a.set("data-xref", _clean(element.xref or ""))
@@ -200,7 +199,7 @@ def _link(parent: etree._Element, element: Element) -> etree._Element:
     return a
 
 
-def _draw_element(parent: etree._Element, element: Element) -> None:
+def _draw_element(parent: etree.Element, element: Element) -> None:
     x, y, w, h = element.box
     if element.link or element.xref:
         parent = _link(parent, element)
@@ -214,7 +213,7 @@ def _draw_element(parent: etree._Element, element: Element) -> None:
         _draw_text(g, text)
 
 
-def _draw_frame(parent: etree._Element, frame: Frame) -> None:
+def _draw_frame(parent: etree.Element, frame: Frame) -> None:
     """A group's frame: its outline, label, ×N and star; ``data-members`` lists the keys
     of the elements it holds (a JSON array: keys may hold any character)."""
     x, y, w, h = frame.box
@@ -247,7 +246,7 @@ def _rounded(points: list[Point]) -> str:
     return "".join(d)
 
 
-def _draw_path(parent: etree._Element, path: Path) -> None:
+def _draw_path(parent: etree.Element, path: Path) -> None:
     outline = outlines.edge(path)
     if outline is None:
         return
@@ -293,7 +292,11 @@ def write_svg(figure: Figure, root_id: str, title: str, desc: str,
     """
     w, h = fmt(figure.width), fmt(figure.height)
     unit = "pt" if themed else ""
-    attributes = {
+    links = any(e.link or e.xref for e in figure.elements)
+    attributes = {"xmlns": SVG_NS}
+    if links:
+        attributes["xmlns:xlink"] = XLINK_NS
+    attributes |= {
         "width": f"{w}{unit}", "height": f"{h}{unit}", "viewBox": f"0 0 {w} {h}",
         "id": root_id, "class": "dagnote", "role": "img",
         "aria-labelledby": f"{root_id}-title {root_id}-desc",
@@ -301,11 +304,9 @@ def write_svg(figure: Figure, root_id: str, title: str, desc: str,
     }
     if not themed:
         del attributes["style"]
-    links = any(e.link or e.xref for e in figure.elements)
     if links:  # an image's parts are hidden from assistive technology; links must not be
         attributes["role"] = "group"
-    nsmap = {None: SVG_NS, "xlink": XLINK_NS} if links else {None: SVG_NS}
-    root = etree.Element(_q("svg"), attributes, nsmap=nsmap)
+    root = etree.Element("svg", attributes)
     _sub(root, "title", {"id": f"{root_id}-title"}, title)
     _sub(root, "desc", {"id": f"{root_id}-desc"}, desc)
     if themed:
@@ -322,4 +323,4 @@ def write_svg(figure: Figure, root_id: str, title: str, desc: str,
         _draw_element(root, element)
     for caption in figure.captions:
         _draw_text(root, caption, "dn-caption")
-    return etree.tostring(root, encoding="ascii", xml_declaration=False) + b"\n"
+    return etree.tostring(root, encoding="us-ascii", xml_declaration=False) + b"\n"
