@@ -590,19 +590,37 @@ def _side(p: Point, box: Box) -> str:
     return min(d, key=lambda k: d[k])
 
 
+def written_sides(dg: Diagram) -> dict[tuple[str, str], str]:
+    """(tail key, head key) -> "left"/"right" for each edge written ``from left`` or
+    ``from right``, keyed as drawn (a sample drawn under its data set's mark is the data
+    set's box)."""
+    from dagnote.language.compile import compile_source
+
+    edges = compile_source(dg.source).diagram.edges
+    drawn = {n.key for n in dg.nodes}
+    source_of = {e.head: e.tail for e in edges if e.kind == "sample"}
+    return {(e.tail if e.tail in drawn else source_of.get(e.tail, e.tail), e.head): e.side
+            for e in edges if e.side}
+
+
 def check_operands(dg: Diagram) -> list[str]:
     """4. The two operand edges of a two-operand operator (no arrowhead) end on its
     left and right sides at its centre height (TB/BT), on its top and bottom sides at
-    its centre x (LR/RL)."""
+    its centre x (LR/RL). An operand written ``from left``/``from right`` ends on that
+    side, and then the other one on the side the flow comes in by (top in TB)."""
     vertical = dg.direction in ("TB", "BT")
     sides = ("left", "right") if vertical else ("top", "bottom")
     out = []
+    written = written_sides(dg) if " from " in dg.source else {}
     for n in dg.nodes:
         if n.kind != "operator":
             continue
         operands = [e for e in dg.edges if e.head == n.key and e.panel == n.panel
                     and not e.arrow and e.kind not in ("copy", "shared")]
         if len(operands) != 2:
+            continue
+        if any((e.tail, n.key) in written for e in operands):
+            out += _check_written_operands(dg, n, operands, written)
             continue
         x, y, w, h = n.box
         cx, cy = x + w / 2, y + h / 2
@@ -622,6 +640,30 @@ def check_operands(dg: Diagram) -> list[str]:
                            f"{fmt(cy if vertical else cx)}")
         if found[0] == found[1] and found[0] in sides:
             out.append(f"both operands of {n.name} enter its {found[0]} side")
+    return out
+
+
+def _check_written_operands(dg: Diagram, n: Node, operands: list[Edge],
+                            written: dict[tuple[str, str], str]) -> list[str]:
+    """An operand written with a side enters that side at the centre; the other comes
+    in by the side the flow enters (top in TB, bottom in BT, left in LR, right in RL)."""
+    vertical = dg.direction in ("TB", "BT")
+    named = {"left": "left" if vertical else "top", "right": "right" if vertical else "bottom"}
+    flow_in = {"TB": "top", "BT": "bottom", "LR": "left", "RL": "right"}[dg.direction]
+    x, y, w, h = n.box
+    out = []
+    for e in operands:
+        want = named[written[(e.tail, n.key)]] if (e.tail, n.key) in written else flow_in
+        p = e.points[-1]
+        side = _side(p, n.box)
+        along_x = side in ("left", "right")
+        off = abs(p[1] - (y + h / 2)) if along_x else abs(p[0] - (x + w / 2))
+        if side != want:
+            out.append(f"{e.name} enters {n.name} {fbox(n.box)} on its {side} side at "
+                       f"{fpt(p)}, not on its {want} side")
+        elif off > TOL:
+            out.append(f"{e.name} enters the {side} side of {n.name} {fbox(n.box)} at "
+                       f"{fpt(p)}, {fmt(off)} px off its centre")
     return out
 
 

@@ -12,7 +12,8 @@ orthogonal     every edge is an axis-parallel polyline, corners rounded with r <
 no_crossing    no edge passes through a box other than its tail's and head's
 ends_touch     an edge starts on its tail's box outline and ends on its head's
 operand_sides  a two-operand operator's operands enter its left/right sides at centre
-               height (TB), its top/bottom sides at centre x (LR)
+               height (TB), its top/bottom sides at centre x (LR); one written
+               `from left`/`from right` enters that side and the other from above (TB)
 rows           objectives on the last row; data sets, priors, givens on the first, aligned
 phase_order    panels and captions in the order of the phase statements
 labels_clear   labels overlap no label, no other element's box and no other edge
@@ -30,7 +31,7 @@ import pytest
 
 import dagnote
 
-from .geometry import PROPERTIES, Diagram, read, report
+from .geometry import PROPERTIES, Diagram, _side, read, report
 
 ROOT = Path(__file__).parents[2]
 GENERATED = 36
@@ -377,6 +378,22 @@ def test_geometry(diagrams: dict[str, Diagram], name: str, prop: str) -> None:
     violations = PROPERTIES[prop](dg)
     assert not violations, report(dg, prop, violations) + "\n  source:\n    " + \
         CORPUS[name].strip().replace("\n", "\n    ")
+
+
+@pytest.mark.parametrize("direction", ["TB", "LR"])
+def test_an_operand_written_with_a_side_enters_it_and_the_other_comes_from_above(
+        direction: str) -> None:
+    source = (f"direction {direction}\nx ~ X\nx -> [f*] -> h -> (+) -> [g*] -> y'\n"
+              "x -> (+) from left\ny' -> (ce) -> loss\nmin loss\n")
+    rendered = dagnote.render(source)
+    assert rendered.ok, rendered.diagnostics
+    dg = read("written sides", source, rendered.output)
+    plus = next(n for n in dg.nodes if n.key == "op:+@1")
+    ends = {e.tail: e.points[-1] for e in dg.edges if e.head == plus.key}
+    left, top = ("left", "top") if direction == "TB" else ("top", "left")
+    assert _side(ends["src:X"], plus.box) == left, (ends, plus.box)  # x drawn under X
+    assert _side(ends["val:h"], plus.box) == top, (ends, plus.box)
+    assert not PROPERTIES["operand_sides"](dg)
 
 
 # --- the measuring itself, on hand-made SVG ------------------------------------------------

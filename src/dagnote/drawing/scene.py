@@ -437,8 +437,14 @@ class _Builder:
         if hnode.kind == "operator":
             arrow = "none"  # operands are plain lines
             index = operands.index(e) if e in operands else 0
+            if e.side:  # written `from left`/`from right`: that side, whatever the layout
+                target, straight = self.port(head, e.side, sides[e.side]), False
+            elif any(o.side for o in operands):
+                # another operand has its side: the others come in from above, as the
+                # main path into a residual sum does (figure 9)
+                target = self.port(head, f"in{index}", sides["in"])
             # operand ports are named for elk_graph.reorder_operands
-            if len(operands) >= 2 and index == 0:
+            elif len(operands) >= 2 and index == 0:
                 target, straight = self.port(head, "operand-left", sides["left"]), False
             elif len(operands) >= 2 and index == len(operands) - 1:
                 target, straight = self.port(head, "operand-right", sides["right"]), False
