@@ -47,7 +47,8 @@ def test_a_timed_out_layout_is_remembered_until_more_time_is_allowed(tmp_path: P
 
 
 def test_layouts_that_hang_use_up_a_build_budget_then_the_rest_are_not_tried() -> None:
-    sources = [complete(16, tag) for tag in "abcdef"]
+    # tags of six lengths: six different ELK graphs (equal graphs are laid out once)
+    sources = [complete(16, "t" * length) for length in range(1, 7)]
     start = time.perf_counter()
     results = dagnote.render_many(sources, dagnote.RenderOptions(timeout=0.3))
     errors = [r.engine_error or "" for r in results]

@@ -109,6 +109,32 @@ def test_batch_uses_far_fewer_layout_requests() -> None:
     assert runs < 30
 
 
+def test_the_panels_of_phases_are_laid_out_once_and_drawn_alike() -> None:
+    """Each panel keeps room for the star or triangle another panel draws beside an
+    element, so the panels are one ELK graph, laid out once, with the same boxes."""
+    from dagnote.drawing import elk_runner
+
+    gan = (SEED[0].parent / "gan.dag").read_text(encoding="utf-8")
+    done = elk_runner.layouts_done()
+    result = render(gan)
+    assert result.ok
+    assert elk_runner.layouts_done() - done == 1
+    root = fromstring(result.output)
+    boxes: dict[str, list[list[float]]] = {}
+    for g in root.iter("{http://www.w3.org/2000/svg}g"):
+        if "dn-node" in g.get("class", ""):
+            boxes.setdefault(g.get("data-key"), []).append(
+                [float(v) for v in g.get("data-box").split()])
+    width = float(root.get("viewBox").split()[2])
+    assert boxes and all(len(b) == 2 for b in boxes.values()), boxes
+    shift = {round(b[1][0] - b[0][0], 3) for b in boxes.values()}
+    assert len(shift) == 1 and 0 < shift.pop() < width  # panel (b) is panel (a), moved
+    assert {b[1][1] - b[0][1] for b in boxes.values()} == {0.0}
+    stars = [g for g in root.iter("{http://www.w3.org/2000/svg}polygon")
+             if "dn-star" in g.get("class", "")]
+    assert len(stars) == 2  # d's in (a), g's in (b): the room kept for the other is empty
+
+
 def test_diagram_with_errors_is_not_rendered() -> None:
     before = dagnote.engine_runs()
     result = render("x ~ X\nx -> -> y")

@@ -546,8 +546,25 @@ def _run_batch(graphs: list[dict[str, Any]], timeout: float,
 
     Runs on a waiting thread: a layout worker process does the work while it sleeps.
     ``hung`` bounds the build's time on layouts that do not finish: after its count of
-    timeouts, the rest of the job's graphs are answered without being tried.
+    timeouts, the rest of the job's graphs are answered without being tried. Equal
+    graphs (the panels of a diagram with phases) are laid out once and share the result,
+    which drawing only reads.
     """
+    unique: list[dict[str, Any]] = []
+    which: list[int] = []
+    for graph in graphs:
+        same = next((j for j, seen in enumerate(unique) if seen == graph), None)
+        if same is None:
+            same = len(unique)
+            unique.append(graph)
+        which.append(same)
+    results = _run_unique(unique, timeout, hung)
+    return [results[j] for j in which]
+
+
+def _run_unique(graphs: list[dict[str, Any]], timeout: float,
+                hung: _Budget | None) -> list[dict[str, Any] | str]:
+    """:func:`_run_batch` for graphs that differ from each other."""
     global _runs
     from ..drawing.elk_graph import crossings, reorder_operands
     from ..drawing.elk_runner import SKIPPED, TIMED_OUT, pool

@@ -528,4 +528,34 @@ def build_scenes(diagram: Diagram, size: float, direction: str,
         scene = _Builder(diagram, objectives, direction, size, problems).build()
         scene.caption = runs(phase, quoted=True)
         scenes.append(scene)
+    _same_room(scenes)
     return scenes
+
+
+# the marks that change from panel to panel: a star where a phase trains the module, a
+# triangle where it optimises the objective
+PANEL_MARKS = frozenset({"star", "min", "max"})
+
+
+def _same_room(scenes: list[Scene]) -> None:
+    """Where one panel draws a star or triangle beside an element, the others keep the
+    same room there, undrawn: the panels then lay out alike (identical panels, as the
+    notation has them, and one layout serves them all) and differ only in those marks."""
+    for key in scenes[0].nodes:
+        _reserve([s.nodes[key] for s in scenes if key in s.nodes])
+    for key in scenes[0].groups:
+        _reserve([s.groups[key] for s in scenes if key in s.groups])
+
+
+def _reserve(holders: list[SceneNode] | list[SceneGroup]) -> None:
+    drawn = next((h.marks[0] for h in holders if h.marks and _varies(h.marks[0])), None)
+    if drawn is None:
+        return
+    for holder in holders:
+        if not (holder.marks and _varies(holder.marks[0])):
+            holder.marks.insert(0, Mark(drawn.where, drawn.width, drawn.height,
+                                        top=drawn.top, corner=drawn.corner))
+
+
+def _varies(mark: Mark) -> bool:
+    return mark.shape is not None and mark.shape.kind in PANEL_MARKS
