@@ -30,7 +30,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-purge-doc", collect.purge)
     app.connect("env-merge-info", collect.merge)
     app.connect("env-get-outdated", collect.outdated)
-    app.connect("doctree-read", collect.warm_up)
+    app.connect("doctree-read", collect.draw_while_reading)
     app.connect("write-started", collect.start_writing)
     app.connect("doctree-resolved", collect.render_pending, priority=400)
     app.connect("doctree-resolved", fallback.replace_for_builder)

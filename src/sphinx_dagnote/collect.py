@@ -1,10 +1,12 @@
-"""Collect every diagram at read time; render the missing ones in one batch before writing.
+"""Collect every diagram at read time and draw them in one job while the build goes on.
 
 sphinx.ext.graphviz runs the engine once per diagram while pages are written. Here the
-directive only notes (source, direction) in the environment; when the first page is
-resolved for writing, all of them go to ``dagnote.render_many`` (one call per render-option
-set, normally one), and the writers (forked workers under ``-j`` included) only look
-results up. A rebuild that writes no page draws nothing.
+directive notes (source, direction) in the environment, and each page's diagrams go to the
+build's render job as soon as the page is read (one job per direction, normally one), so
+layout workers draw them while Sphinx reads the rest; when the first page is resolved for
+writing, the diagrams of pages not read in this process join the job, and the writers
+(forked workers under ``-j`` included) only take results. A rebuild that reads and writes
+no page draws nothing.
 """
 
 from __future__ import annotations
@@ -102,6 +104,13 @@ _STARTED: weakref.WeakKeyDictionary[Builder, list[core.RenderJob]] = (
 
 _PENDING: weakref.WeakSet[Builder] = weakref.WeakSet()
 
+# the build's render jobs, one per direction: pages read hand their diagrams to them ...
+_BUILD_JOBS: weakref.WeakKeyDictionary[Builder, dict[str | None, core.RenderJob | _Failed]] = (
+    weakref.WeakKeyDictionary())
+# ... and where each diagram handed over at read time waits, until writing takes it over
+_READ: weakref.WeakKeyDictionary[Builder, dict[Key, tuple[core.RenderJob | _Failed, int]]] = (
+    weakref.WeakKeyDictionary())
+
 # diagrams of this build that could not be drawn; their documents are read and written
 # again by the next build (a failure is never served from the environment)
 _FAILED: weakref.WeakKeyDictionary[Builder, set[Key]] = weakref.WeakKeyDictionary()
@@ -114,25 +123,65 @@ _WARMED: weakref.WeakSet[Builder] = weakref.WeakSet()  # layout workers asked to
 _TALLY: weakref.WeakKeyDictionary[Builder, Tally] = weakref.WeakKeyDictionary()
 
 
-def warm_up(app: Sphinx, doctree: object) -> None:
-    """``doctree-read``: on the first diagram read that is not in the cache, start the
-    layout workers in the background, so they are ready when pages are written. Not in
-    the processes ``-j`` forks to read (they end with their share of the documents)."""
+def draw_while_reading(app: Sphinx, doctree: object) -> None:
+    """``doctree-read``: hand this document's diagrams to the build's job at once, so the
+    layout workers draw them while Sphinx reads the rest (the first diagram not in the
+    cache starts the workers in the background). Not in the processes ``-j`` forks to
+    read (they end with their share of the documents): there drawing starts at writing."""
     builder = app.builder
     fmt = image_format(builder)
-    if builder in _WARMED or fmt is None or getattr(app, "parallel", 0) > 1:
+    if fmt is None or getattr(app, "parallel", 0) > 1:
         return
     entries = _registry(app.env).get(app.env.docname)
     if not entries:
         return
-    cache = core.Cache(cache_dir(builder))
-    try:
-        for e in entries:
-            if core.warm_up([e.source], options(builder, fmt, e.direction), cache):
+    if builder not in _WARMED:
+        cache = core.Cache(cache_dir(builder))
+        try:
+            if any(core.warm_up([e.source], options(builder, fmt, e.direction), cache)
+                   for e in entries):
                 _WARMED.add(builder)
-                return
-    finally:
-        cache.close()
+        finally:
+            cache.close()
+    queued = _READ.setdefault(builder, {})
+    _queue(builder, fmt, _new_sources(entries, fmt, queued), queued, more=True)
+
+
+def _new_sources(entries: list[Entry], fmt: str,
+                 *known: dict[Key, object]) -> dict[str | None, list[str]]:
+    """The diagrams of ``entries`` not in any of ``known``, each once, by direction."""
+    groups: dict[str | None, list[str]] = {}
+    for e in entries:
+        sources = groups.setdefault(e.direction, [])
+        key = (e.source, e.direction, fmt)
+        if not any(key in k for k in known) and e.source not in sources:
+            sources.append(e.source)
+    return groups
+
+
+def _queue(builder: Builder, fmt: str, groups: dict[str | None, list[str]],
+           into: dict[Key, tuple[core.RenderJob | _Failed, int]], more: bool) -> None:
+    """Hand ``groups`` (sources by direction) to the build's jobs and note in ``into``
+    where each one waits. ``more`` (while reading): a batch not yet full waits for the
+    next pages' diagrams; without it, every job sends what waits."""
+    jobs = _BUILD_JOBS.setdefault(builder, {})
+    directions = list(groups) if more else list(dict.fromkeys([*groups, *jobs]))
+    for direction in directions:
+        sources = groups.get(direction, [])
+        if not sources and direction not in jobs:
+            continue
+        job = jobs.get(direction)
+        if job is None:
+            job = jobs[direction] = _safe_start([], options(builder, fmt, direction),
+                                                core.Cache(cache_dir(builder)))
+            if not isinstance(job, _Failed):
+                _STARTED.setdefault(builder, []).append(job)
+        try:
+            first = job.add(sources, more)
+        except Exception as exc:  # noqa: BLE001 - the core promises none
+            job, first = _Failed(sources, f"{type(exc).__name__}: {exc}"), 0
+        for index, source in enumerate(sources, first):
+            into[(source, direction, fmt)] = (job, index)
 
 
 def _failed_file(app: Sphinx) -> Path:
@@ -196,22 +245,9 @@ def render_all(app: Sphinx, builder: Builder) -> None:
     jobs = _JOBS.setdefault(builder, {})
     if fmt is None:
         return
+    jobs.update(_READ.pop(builder, {}))  # handed over while their pages were read
     entries = [e for doc in sorted(_registry(app.env)) for e in _registry(app.env)[doc]]
-    groups: dict[str | None, list[str]] = {}
-    for e in entries:
-        sources = groups.setdefault(e.direction, [])
-        key = (e.source, e.direction, fmt)
-        if key not in results and key not in jobs and e.source not in sources:
-            sources.append(e.source)
-    cache = core.Cache(cache_dir(builder))
-    for direction, sources in groups.items():
-        if not sources:
-            continue
-        job = _safe_start(sources, options(builder, fmt, direction), cache)
-        if not isinstance(job, _Failed):
-            _STARTED.setdefault(builder, []).append(job)
-        for index, source in enumerate(sources):
-            jobs[(source, direction, fmt)] = (job, index)
+    _queue(builder, fmt, _new_sources(entries, fmt, results, jobs), jobs, more=False)
     _TALLY[builder] = Tally()
     if getattr(builder, "parallel_ok", False) or builder.format == "latex":
         # every image is needed before the first page is written (forked writers; one
@@ -247,8 +283,13 @@ class _Failed:
     """Stands in for a job that could not start: every diagram carries the reason."""
 
     def __init__(self, sources: list[str], message: str) -> None:
-        self.sources = sources
+        self.sources = list(sources)
         self.message = message
+
+    def add(self, sources: list[str], more: bool = False) -> int:
+        first = len(self.sources)
+        self.sources += sources
+        return first
 
     def result(self, index: int) -> core.Rendered:
         return _failed(self.sources[index], self.message)
@@ -301,6 +342,8 @@ def finish_writing(app: Sphinx, exception: BaseException | None) -> None:
             _count(app.builder, job.result(index))
         except Exception:  # noqa: BLE001, S112 - the core promises none; the build is over
             continue
+    _READ.pop(app.builder, None)
+    _BUILD_JOBS.pop(app.builder, None)
     tally = _TALLY.pop(app.builder, None)
     for job in _STARTED.pop(app.builder, []):
         job.flush()

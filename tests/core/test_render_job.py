@@ -204,3 +204,45 @@ def test_a_bug_while_preparing_one_layout_is_its_engine_error(
         assert r.engine_error is not None and "float division by zero" in r.engine_error
     assert results[1].output is not None and results[3].output is not None
     assert len(list(Cache(tmp_path / "cache").keys())) == 2
+
+
+def test_diagrams_added_later_are_drawn_and_a_waiting_batch_is_sent_when_asked(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``add(more=True)`` keeps a batch that is not full waiting for more diagrams; an
+    ``add`` without it, or a result of one of them, sends it. Identical diagrams added
+    later are drawn once."""
+    from dagnote.build import pipeline
+
+    requests: list[int] = []
+    real = elk_runner.ElkPool.layout
+
+    def counting(self: elk_runner.ElkPool, graphs: list, timeout: float = 10.0,
+                 max_timeouts: int | None = None) -> list:
+        requests.append(len(graphs))
+        return real(self, graphs, timeout, max_timeouts)
+
+    monkeypatch.setattr(elk_runner.ElkPool, "layout", counting)
+    job = dagnote.start_render([SOURCES[0]])
+    assert job.result(0).output is not None and requests == [1]
+    # modules of different widths (all wider than the narrowest box): ten different graphs
+    pages = [f"x ~ X\nx -> [{'m' * (i + 10)}*] -> y\nmin y\n"
+             for i in range(pipeline.BATCH_SIZE + 2)]
+    first = job.add(pages[:3], more=True)
+    assert first == 1 and job.drawing(1)
+    job.add(pages[3:], more=True)  # the first BATCH_SIZE of them are one request
+    # identical to earlier ones: SOURCES[0] was handed out already (drawn again), pages[0]
+    # is still being drawn (it waits for that drawing)
+    second = job.add([SOURCES[0], pages[0]], more=True)
+    assert second == 1 + len(pages)
+    # the last two pages and SOURCES[0] wait for more; asking for one of them sends them
+    assert job.result(first + len(pages) - 1).output is not None
+    results = [job.result(i) for i in range(len(job))]
+    assert all(r.output is not None for r in results), [r.engine_error for r in results]
+    assert results[second].output == results[0].output  # drawn once, before
+    assert results[second + 1].output == results[first].output
+    # (the two batches run on two threads: either may reach a worker first)
+    assert sorted(requests) == sorted([1, pipeline.BATCH_SIZE, 3]), requests
+    job.add([pages[1]])  # an add without more sends at once
+    assert job.result(len(job) - 1).output == results[first + 1].output
+    assert len(requests) == 4 and requests[-1] == 1, requests
+    job.flush()

@@ -58,3 +58,40 @@ def test_warm_up_starts_workers_in_the_background(tmp_path: Path, layout_pool: o
     started = elk_runner.worker_starts()
     assert not dagnote.warm_up([source], cache=cache)  # cached: nothing to start
     assert elk_runner.worker_starts() == started
+
+
+def test_layouts_are_requested_while_pages_are_read(
+        project, build, layout_pool: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each page's diagrams join the build's job as it is read: a full batch of them goes
+    to the layout workers before Sphinx starts writing, the rest when it starts."""
+    import sphinx_dagnote.collect as collect
+
+    src: Path = project("basic")
+    (src / "files.rst").unlink()  # only the twelve pages below have diagrams
+    names = [f"p{i:02d}" for i in range(12)]
+    (src / "index.rst").write_text(
+        "Index\n=====\n\n.. toctree::\n\n" + "".join(f"   {n}\n" for n in names),
+        encoding="utf-8")
+    for i, name in enumerate(names):
+        (src / f"{name}.rst").write_text(
+            f"P{i}\n===\n\n.. dagnote::\n\n   x ~ X\n   x -> [f{i}*] -> y\n   min y\n",
+            encoding="utf-8")
+    events: list[str] = []
+    real_submit, real_writing = pipeline.RenderJob._submit, collect.start_writing
+
+    def submit(self: pipeline.RenderJob) -> None:
+        events.append(f"batch of {len(self._ready)}")
+        real_submit(self)
+
+    def writing(app, builder) -> None:  # type: ignore[no-untyped-def]
+        events.append("write-started")
+        real_writing(app, builder)
+
+    monkeypatch.setattr(pipeline.RenderJob, "_submit", submit)
+    monkeypatch.setattr(collect, "start_writing", writing)
+    out = build(src, "html")
+    assert out.read("p11.html").count('class="dagnote"') == 1
+    # 8 diagrams (a full batch) went to the workers while the pages were read, the
+    # other 4 when writing started
+    assert pipeline.BATCH_SIZE == 8
+    assert events == ["batch of 8", "write-started", "batch of 4"], events

@@ -237,22 +237,22 @@ class _Batch:
 class RenderJob:
     """A build's diagrams: diagnostics and cache hits at once, drawings as batches finish.
 
-    The constructor answers cache hits, then checks the misses and queues them in batches
-    for a few waiting threads (one per core). Each thread prepares its batch's ELK graphs,
-    has a layout worker process lay them out (holding no lock while V8 works) and draws
-    the images, so a build holds the scenes and layouts of the batches in flight only,
-    and finished images as SVG bytes: its memory does not grow with its diagrams' layouts.
-    :meth:`result` waits only for the batch holding that diagram; cache entries are written
-    by a writer thread (:meth:`flush` waits for it). Call it from one thread; the waiting
-    threads do not survive a fork, so a host that forks takes every result first.
-    Made by :func:`start_render`.
+    The constructor (and each :meth:`add`) answers cache hits, then checks the misses and
+    queues them in batches for a few waiting threads (one per core). Each thread prepares
+    its batch's ELK graphs, has a layout worker process lay them out (holding no lock
+    while V8 works) and draws the images, so a build holds the scenes and layouts of the
+    batches in flight only, and finished images as SVG bytes: its memory does not grow
+    with its diagrams' layouts. :meth:`result` waits only for the batch holding that
+    diagram; cache entries are written by a writer thread (:meth:`flush` waits for it).
+    Call it from one thread; the waiting threads do not survive a fork, so a host that
+    forks takes every result first. Made by :func:`start_render`.
     """
 
     def __init__(self, sources: Sequence[str], options: RenderOptions,
                  cache: Cache | None) -> None:
         self.options = options
         self.cache = cache
-        self.sources = list(sources)
+        self.sources: list[str] = []
         self.started = time.perf_counter()  # for the build's summary line (progress.py)
         self.finished: float | None = None  # when the last batch was drawn; None: none was
         self._results: list[Rendered | None] = []  # None: taken by the host
@@ -261,15 +261,32 @@ class RenderJob:
         self._batch_of: dict[int, _Batch] = {}
         self._hung = _Budget(HUNG_BUDGET)
         self._writer: ThreadPoolExecutor | None = None
-        self._keys = {i: cache_key(s, options, ENGINE, DRAWING_VERSION)
-                      for i, s in enumerate(self.sources)}
+        self._keys: dict[int, str] = {}
+        self._drawn: dict[str, int] = {}  # cache key -> the diagram that draws it
+        self._ready: list[int] = []  # checked, waiting for a batch to fill
+        self._threads: ThreadPoolExecutor | None = None
+        self.add(sources)
+
+    def add(self, sources: Sequence[str], more: bool = False) -> int:
+        """Queue more diagrams: a host that reads its pages one at a time hands over each
+        page's diagrams as it reads them, so layouts run while it reads the rest. Their
+        results are got as for the first ones; returns the index of the first added.
+
+        ``more`` says more diagrams follow soon: a batch not yet full then waits for them
+        (layout requests stay large), until an ``add`` without it or a :meth:`result` of
+        one of its diagrams sends it.
+        """
+        first = len(self.sources)
         todo: list[int] = []
-        for i, source in enumerate(self.sources):
+        for i, source in enumerate(sources, first):
+            self.sources.append(source)
+            self._keys[i] = cache_key(source, self.options, ENGINE, DRAWING_VERSION)
             hit = self._from_cache(i, source)
             self._results.append(hit)
             if hit is None:
                 todo.append(i)
-        self._check_and_start(todo)
+        self._check_and_start(todo, more)
+        return first
 
     # -- setting up -----------------------------------------------------------------------
     def _from_cache(self, i: int, source: str) -> Rendered | None:
@@ -305,51 +322,52 @@ class RenderJob:
                         "time (the timeout setting)",
                         extra={"cache_key": self._keys[i]})
 
-    def _check_and_start(self, todo: list[int]) -> None:
+    def _check_and_start(self, todo: list[int], more: bool = False) -> None:
         """Check every diagram the cache did not answer and queue the ones to draw, a
         batch at a time, so layout starts after the first batch is checked, not after the
-        whole build's diagrams are."""
-        from concurrent.futures import ThreadPoolExecutor
+        whole build's diagrams are. With ``more``, a batch not yet full waits for the
+        diagrams to come (see :meth:`add`)."""
+        for i in todo:
+            source = self.sources[i]
+            c = _compiled(source)
+            result = Rendered(source, list(c.diagnostics), c.summary)
+            self._results[i] = result
+            if c.has_errors:
+                continue
+            result.extra["cache_key"] = self._keys[i]
+            first = self._drawn.get(self._keys[i])
+            if first is None or self._first.get(first) != first:
+                first = self._drawn[self._keys[i]] = i  # none, or handed out already
+            self._first[i] = first
+            if first != i:
+                self._copies.setdefault(first, []).append(i)
+                continue
+            self._ready.append(i)
+            if len(self._ready) == BATCH_SIZE:
+                self._submit()
+        if not more:
+            self._send_waiting()
 
-        cores = os.cpu_count() or 1
-        size = BATCH_SIZE
-        workers = min(cores, -(-len(todo) // size))  # at most one per expected batch
-        pool: ThreadPoolExecutor | None = None
-        ready: list[int] = []
-        drawn: dict[str, int] = {}  # identical diagrams render once
+    def _submit(self) -> None:
+        """Send the diagrams ready as one batch to a waiting thread (one per core)."""
+        if self._threads is None:
+            from concurrent.futures import ThreadPoolExecutor
 
-        def submit() -> None:
-            nonlocal pool
-            if pool is None:
-                pool = ThreadPoolExecutor(max_workers=workers,
-                                          thread_name_prefix="dagnote-layout")
-            batch = _Batch(list(ready), pool.submit(self._lay_out, list(ready)))
-            for i in ready:
-                self._batch_of[i] = batch
-            ready.clear()
+            self._threads = ThreadPoolExecutor(max_workers=os.cpu_count() or 1,
+                                               thread_name_prefix="dagnote-layout")
+        ready, self._ready = self._ready, []
+        batch = _Batch(ready, self._threads.submit(self._lay_out, ready))
+        for i in ready:
+            self._batch_of[i] = batch
 
-        try:
-            for i in todo:
-                source = self.sources[i]
-                c = _compiled(source)
-                result = Rendered(source, list(c.diagnostics), c.summary)
-                self._results[i] = result
-                if c.has_errors:
-                    continue
-                result.extra["cache_key"] = self._keys[i]
-                first = drawn.setdefault(self._keys[i], i)
-                self._first[i] = first
-                if first != i:
-                    self._copies.setdefault(first, []).append(i)
-                    continue
-                ready.append(i)
-                if len(ready) == size:
-                    submit()
-            if ready:
-                submit()
-        finally:
-            if pool is not None:
-                pool.shutdown(wait=False)  # the threads end with their last batch
+    def _send_waiting(self) -> None:
+        """Send a batch that waited for more diagrams; the threads end with their last
+        batch (a later :meth:`add` starts new ones)."""
+        if self._ready:
+            self._submit()
+        if self._threads is not None:
+            self._threads.shutdown(wait=False)
+            self._threads = None
 
     def _lay_out(self, indices: list[int]) -> list[bytes | str]:
         """One batch, on a waiting thread: ELK graphs, one layout request, the images."""
@@ -392,6 +410,8 @@ class RenderJob:
         result = self._results[index]
         if result is None:
             raise ValueError(f"diagram {index} was already taken from this job")
+        if self._ready:
+            self._send_waiting()  # its batch may be one still waiting to fill
         first = self._first.pop(index, None)
         if first is None:
             return result  # a hit, a diagram with errors, or already finished
@@ -474,6 +494,7 @@ class RenderJob:
 
     def flush(self) -> None:
         """Wait until every drawing taken so far is in the cache."""
+        self._send_waiting()
         if self._writer is not None:
             self._writer.shutdown(wait=True)
             self._writer = None
