@@ -172,8 +172,11 @@ def _queue(builder: Builder, fmt: str, groups: dict[str | None, list[str]],
             continue
         job = jobs.get(direction)
         if job is None:
-            job = jobs[direction] = _safe_start([], options(builder, fmt, direction),
-                                                core.Cache(cache_dir(builder)))
+            # one cache (one SQLite connection) for all of the build's jobs, as two
+            # connections creating the database at once can fail to store an entry
+            cache = next((j.cache for j in jobs.values() if isinstance(j, core.RenderJob)),
+                         None) or core.Cache(cache_dir(builder))
+            job = jobs[direction] = _safe_start([], options(builder, fmt, direction), cache)
             if not isinstance(job, _Failed):
                 _STARTED.setdefault(builder, []).append(job)
         try:

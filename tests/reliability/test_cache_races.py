@@ -274,3 +274,29 @@ def test_a_full_disk_leaves_no_temporary_files_in_the_cache(tmp_path: Path) -> N
     assert leftovers(cache_dir) == []
     assert not list(cache_dir.rglob("*.part")) and not list(cache_dir.rglob(".tmp-*"))
     assert "s" * 100 == stored(cache_dir)["small"][1].decode()
+
+
+def test_two_connections_writing_a_new_cache_at_once_lose_nothing(tmp_path: Path) -> None:
+    """Switching a new database to WAL answers "locked" at once to a second connection
+    doing the same (two builds, or one build's two jobs): no entry may be lost to that."""
+    import threading
+
+    lost = 0
+    for trial in range(40):
+        caches = [Cache(tmp_path / f"c{trial}"), Cache(tmp_path / f"c{trial}")]
+        start = threading.Barrier(2)
+
+        def put(cache: Cache, key: str, start: threading.Barrier = start) -> None:
+            start.wait()
+            cache.put(key, key.encode() * 100)
+
+        threads = [threading.Thread(target=put, args=(c, f"k{i}")) for i, c in enumerate(caches)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        lost += sum(c.write_errors for c in caches)
+        assert caches[0].get("k1") == b"k1" * 100 and caches[1].get("k0") == b"k0" * 100
+        for cache in caches:
+            cache.close()
+    assert lost == 0
