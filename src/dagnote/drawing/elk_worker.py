@@ -14,7 +14,6 @@ import hashlib
 import json
 import math
 import os
-import select
 import signal
 import sys
 import time
@@ -90,23 +89,6 @@ MAX_MESSAGE = 1000  # characters of an error message
 #   warm layouts are no slower, and a 3-second layout was 10 % faster.
 # --max-semi-space-size=16 (MiB): a worker's peak memory 210 -> 170 MiB, CPU unchanged.
 WORKER_V8_FLAGS = ("--single-threaded", "--no-turbofan", "--max-semi-space-size=16")
-
-# V8 compiles ELK's hot code over its first few dozen layouts (the first ones take two to
-# four times as long); a worker lays out a figure like the seeds' this many times while
-# no request is waiting, so a build's first figures find it warm
-PRACTICE_LAYOUTS = 40
-PRACTICE_SOURCE = """
-e ~ N(0, 1)
-x ~ X
-x -> [encoder*] -> m, s
-m, s, e -> (rp) -> z
-z -> [decoder*] -> x'
-x', x -> (d) -> loss
-m, s -> (KL) -> prior loss
-min loss
-min prior loss
-"""
-
 
 def _die_with_parent() -> None:
     """Linux: SIGKILL this process when the thread that started it ends."""
@@ -296,7 +278,6 @@ def main() -> int:
         if "fatal" in hello:
             print(f"dagnote ELK worker: {hello['fatal']}", file=sys.stderr)
             return 1
-        _practise(engine, inp)
         while True:
             header = inp.read(4)
             if len(header) < 4:
@@ -318,28 +299,6 @@ def main() -> int:
         return 0  # the parent stopped reading
     finally:
         engine.close()
-
-
-def _practise(engine: Engine, inp: IO[bytes]) -> None:
-    """Warm V8's JIT while no request waits (see PRACTICE_LAYOUTS); stops at the first
-    byte of a request. Only where a pipe can be polled (not on Windows)."""
-    if not hasattr(select, "poll"):
-        return
-    try:
-        from dagnote.drawing.elk_graph import to_elk
-        from dagnote.drawing.scene import build_scenes
-        from dagnote.language.compile import compile_source
-
-        diagram = compile_source(PRACTICE_SOURCE).diagram
-        text = json.dumps(to_elk(build_scenes(diagram, 15.0, "TB")[0]))
-    except Exception:  # noqa: BLE001 - practice is optional
-        return
-    poller = select.poll()
-    poller.register(inp.fileno(), select.POLLIN | select.POLLHUP)
-    for _ in range(PRACTICE_LAYOUTS):
-        if poller.poll(0):
-            return  # a request (or end of file) is waiting
-        engine.layout(text, 10.0)
 
 
 if __name__ == "__main__":
