@@ -98,13 +98,10 @@ _JOBS: weakref.WeakKeyDictionary[Builder, dict[Key, tuple[core.RenderJob, int]]]
     weakref.WeakKeyDictionary())
 
 
-_STARTED: weakref.WeakKeyDictionary[Builder, list[core.RenderJob]] = (
-    weakref.WeakKeyDictionary())  # to wait for their cache writes at the end
-
-
 _PENDING: weakref.WeakSet[Builder] = weakref.WeakSet()
 
-# the build's render jobs, one per direction: pages read hand their diagrams to them ...
+# the build's render jobs, one per direction: pages read hand their diagrams to them
+# (and the build waits for their cache writes at its end) ...
 _BUILD_JOBS: weakref.WeakKeyDictionary[Builder, dict[str | None, core.RenderJob | _Failed]] = (
     weakref.WeakKeyDictionary())
 # ... and where each diagram handed over at read time waits, until writing takes it over
@@ -177,8 +174,6 @@ def _queue(builder: Builder, fmt: str, groups: dict[str | None, list[str]],
             cache = next((j.cache for j in jobs.values() if isinstance(j, core.RenderJob)),
                          None) or core.Cache(cache_dir(builder))
             job = jobs[direction] = _safe_start([], options(builder, fmt, direction), cache)
-            if not isinstance(job, _Failed):
-                _STARTED.setdefault(builder, []).append(job)
         try:
             first = job.add(sources, more)
         except Exception as exc:  # noqa: BLE001 - the core promises none
@@ -346,9 +341,10 @@ def finish_writing(app: Sphinx, exception: BaseException | None) -> None:
         except Exception:  # noqa: BLE001, S112 - the core promises none; the build is over
             continue
     _READ.pop(app.builder, None)
-    _BUILD_JOBS.pop(app.builder, None)
     tally = _TALLY.pop(app.builder, None)
-    for job in _STARTED.pop(app.builder, []):
+    for job in _BUILD_JOBS.pop(app.builder, {}).values():
+        if isinstance(job, _Failed):
+            continue
         job.flush()
         if tally is not None:
             tally.timed(job)
