@@ -99,7 +99,9 @@ def test_labels_are_literal_text(label: str) -> None:
 def test_batch_uses_far_fewer_layout_requests() -> None:
     from dagnote.build import pipeline
 
-    sources = [f"x ~ X\nx -> [f{i}*] -> y\ny, x -> (ce) -> loss\nmin loss" for i in range(30)]
+    # modules of different widths (all wider than the narrowest box): 30 different graphs
+    sources = [f"x ~ X\nx -> [{'m' * (i + 10)}*] -> y\ny, x -> (ce) -> loss\nmin loss"
+               for i in range(30)]
     before = dagnote.engine_runs()
     results = render_many(sources)
     runs = dagnote.engine_runs() - before

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..language.diagnostics import Diagnostic, EngineError
 from .cache import Cache, cache_key
+from .layout_memo import LayoutMemo, graph_key
 from .options import RenderOptions
 from .result import Checked, ObjectiveSummary, Rendered, Summary
 
@@ -260,6 +261,7 @@ class RenderJob:
         self._copies: dict[int, list[int]] = {}  # a diagram drawn -> identical ones waiting
         self._batch_of: dict[int, _Batch] = {}
         self._hung = _Budget(HUNG_BUDGET)
+        self._layouts = LayoutMemo()  # equal ELK graphs of different diagrams
         self._writer: ThreadPoolExecutor | None = None
         self._keys: dict[int, str] = {}
         self._drawn: dict[str, int] = {}  # cache key -> the diagram that draws it
@@ -385,7 +387,7 @@ class RenderJob:
         # the models are not needed again: a large build does not hold them
         _forget([self.sources[i] for i in indices])
         laid_out: list[dict[str, Any] | str | None] = (
-            list(_run_batch(graphs, o.timeout, self._hung)) if graphs else [])
+            list(_run_batch(graphs, o.timeout, self._hung, self._layouts)) if graphs else [])
         del graphs
         start = 0
         for i in list(drawings):
@@ -562,14 +564,16 @@ def _trusted(output: bytes, fmt: str) -> bool:
 
 
 def _run_batch(graphs: list[dict[str, Any]], timeout: float,
-               hung: _Budget | None = None) -> list[dict[str, Any] | str]:
+               hung: _Budget | None = None,
+               memo: LayoutMemo | None = None) -> list[dict[str, Any] | str]:
     """ELK results (dicts) or error messages (str) for one batch, in order.
 
     Runs on a waiting thread: a layout worker process does the work while it sleeps.
     ``hung`` bounds the build's time on layouts that do not finish: after its count of
     timeouts, the rest of the job's graphs are answered without being tried. Equal
-    graphs (the panels of a diagram with phases) are laid out once and share the result,
-    which drawing only reads.
+    graphs in the batch (the panels of a diagram with phases) are laid out once and share
+    the result, which drawing only reads; with ``memo``, so are equal graphs of the
+    job's other batches.
     """
     unique: list[dict[str, Any]] = []
     which: list[int] = []
@@ -579,8 +583,44 @@ def _run_batch(graphs: list[dict[str, Any]], timeout: float,
             same = len(unique)
             unique.append(graph)
         which.append(same)
-    results = _run_unique(unique, timeout, hung)
+    results = (_run_unique(unique, timeout, hung) if memo is None
+               else _run_shared(unique, timeout, hung, memo))
     return [results[j] for j in which]
+
+
+def _run_shared(graphs: list[dict[str, Any]], timeout: float, hung: _Budget | None,
+                memo: LayoutMemo) -> list[dict[str, Any] | str]:
+    """:func:`_run_unique` for the graphs ``memo`` does not know; the others from it, or
+    from the batch laying them out now. This batch's own layouts come first, then it
+    waits for the others', so two batches waiting for each other's graphs cannot stall."""
+    results: list[dict[str, Any] | str | None] = [None] * len(graphs)
+    keys = [graph_key(graph) for graph in graphs]
+    todo = list(range(len(graphs)))
+    while todo:
+        mine: list[int] = []
+        waiting: list[tuple[int, threading.Event]] = []
+        for j in todo:
+            key = keys[j]
+            got = memo.claim(key) if key is not None else None
+            if got is None:
+                mine.append(j)
+            elif isinstance(got, threading.Event):
+                waiting.append((j, got))
+            else:
+                results[j] = got
+        laid_out: list[dict[str, Any] | str] = []
+        try:
+            laid_out = _run_unique([graphs[j] for j in mine], timeout, hung) if mine else []
+        finally:  # settled even when something fails, so no other batch waits forever
+            for n, j in enumerate(mine):
+                r = laid_out[n] if n < len(laid_out) else None
+                results[j] = r
+                if keys[j] is not None:
+                    memo.settle(keys[j], r)  # type: ignore[arg-type]
+        for _, event in waiting:
+            event.wait()
+        todo = [j for j, _ in waiting]  # claimed again: a failed layout is tried here
+    return results  # type: ignore[return-value]
 
 
 def _run_unique(graphs: list[dict[str, Any]], timeout: float,

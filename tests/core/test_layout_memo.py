@@ -1,0 +1,160 @@
+"""Equal ELK graphs of different diagrams are laid out once per render job."""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import Any
+
+import pytest
+
+import dagnote
+from dagnote.build import pipeline
+from dagnote.build.layout_memo import LayoutMemo, graph_key
+from dagnote.drawing import elk_runner
+
+GRAPH = {"id": "root", "children": [{"id": "n0", "width": 10, "height": 10}], "edges": []}
+
+
+def test_a_claimed_layout_is_waited_for_then_shared_as_a_copy() -> None:
+    memo = LayoutMemo()
+    key = graph_key(GRAPH)
+    assert key is not None
+    assert memo.claim(key) is None  # the first asker lays it out
+    pending = memo.claim(key)
+    assert isinstance(pending, threading.Event) and not pending.is_set()
+    laid_out = {"id": "root", "children": [{"id": "n0", "x": 12.0, "y": 3.5}]}
+    memo.settle(key, laid_out)
+    assert pending.is_set()
+    first, second = memo.claim(key), memo.claim(key)
+    assert first == second == laid_out and first is not second and first is not laid_out
+    assert memo.reused == 2
+
+
+def test_an_error_is_not_kept_so_the_next_asker_lays_the_graph_out() -> None:
+    memo = LayoutMemo()
+    key = graph_key(GRAPH)
+    assert key is not None and memo.claim(key) is None
+    pending = memo.claim(key)
+    memo.settle(key, "the layout did not finish within 1 s")
+    assert isinstance(pending, threading.Event) and pending.is_set()
+    assert memo.claim(key) is None and memo.reused == 0
+
+
+def test_the_memo_keeps_at_most_its_bytes_dropping_the_least_recently_used() -> None:
+    memo = LayoutMemo(max_bytes=150)
+    keys = []
+    for n in range(3):
+        key = f"k{n}"
+        keys.append(key)
+        assert memo.claim(key) is None
+        memo.settle(key, {"id": "root", "pad": "x" * 40, "n": n})  # ~60 bytes each
+    assert memo.claim(keys[0]) is None  # dropped for the third
+    assert memo.claim(keys[2]) == {"id": "root", "pad": "x" * 40, "n": 2}
+
+
+def test_a_graph_that_is_not_json_has_no_key() -> None:
+    assert graph_key({"id": "root", "width": float("nan")}) is None
+    assert graph_key({"id": "root", "w": object()}) is None
+
+
+def test_two_batches_needing_one_graph_lay_it_out_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second batch waits for the first one's layout instead of asking ELK again."""
+    calls: list[int] = []
+    inside = threading.Event()
+    release = threading.Event()
+
+    def slow_layouts(graphs: list[dict[str, Any]], timeout: float,
+                     hung: object) -> list[dict[str, Any] | str]:
+        calls.append(len(graphs))
+        inside.set()
+        assert release.wait(10)
+        return [{"laid": g["id"]} for g in graphs]
+
+    monkeypatch.setattr(pipeline, "_run_unique", slow_layouts)
+    memo = LayoutMemo()
+    other = {**GRAPH, "id": "other"}
+    out: dict[str, list[Any]] = {}
+    first = threading.Thread(target=lambda: out.setdefault(
+        "first", pipeline._run_batch([GRAPH], 5.0, None, memo)))
+    first.start()
+    assert inside.wait(10)
+    second = threading.Thread(target=lambda: out.setdefault(
+        "second", pipeline._run_batch([other, GRAPH], 5.0, None, memo)))
+    second.start()
+    second.join(0.3)
+    assert second.is_alive()  # its own graph is laid out, GRAPH is waited for
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert out["first"] == [{"laid": "root"}]
+    assert out["second"] == [{"laid": "other"}, {"laid": "root"}]
+    assert sorted(calls) == [1, 1]  # "root" once, "other" once
+
+
+def test_a_batch_whose_layout_fails_lets_the_waiting_batch_try_itself(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    inside = threading.Event()
+    release = threading.Event()
+
+    def failing_then_working(graphs: list[dict[str, Any]], timeout: float,
+                             hung: object) -> list[dict[str, Any] | str]:
+        calls.append(threading.current_thread().name)
+        if len(calls) == 1:
+            inside.set()
+            assert release.wait(10)
+            raise RuntimeError("a bug in the first batch")
+        return [{"laid": g["id"]} for g in graphs]
+
+    monkeypatch.setattr(pipeline, "_run_unique", failing_then_working)
+    memo = LayoutMemo()
+    errors: list[BaseException] = []
+    out: list[Any] = []
+
+    def first_batch() -> None:
+        try:
+            pipeline._run_batch([GRAPH], 5.0, None, memo)
+        except RuntimeError as exc:
+            errors.append(exc)
+
+    first = threading.Thread(target=first_batch, name="first")
+    first.start()
+    assert inside.wait(10)
+    second = threading.Thread(target=lambda: out.extend(
+        pipeline._run_batch([GRAPH], 5.0, None, memo)), name="second")
+    second.start()
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert not second.is_alive() and len(errors) == 1
+    assert out == [{"laid": "root"}] and calls == ["first", "second"]
+
+
+def test_diagrams_that_differ_only_in_short_labels_share_one_layout(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Renamed modules that still fit the narrowest box: one ELK layout, two drawings
+    with their own labels at the same places."""
+    graphs: list[int] = []
+    real = elk_runner.ElkPool.layout
+
+    def counting(self: elk_runner.ElkPool, batch: list, timeout: float = 10.0,
+                 max_timeouts: int | None = None) -> list:
+        graphs.append(len(batch))
+        return real(self, batch, timeout, max_timeouts)
+
+    monkeypatch.setattr(elk_runner.ElkPool, "layout", counting)
+    sources = ["x ~ X\nx -> [f*] -> y\nmin y\n", "x ~ X\nx -> [g*] -> y\nmin y\n"]
+    job = dagnote.start_render([sources[0]])
+    first = job.result(0)
+    job.add([sources[1]])
+    second = job.result(1)
+    assert first.output is not None and second.output is not None
+    assert sum(graphs) == 1
+    a, b = first.output.decode(), second.output.decode()
+    assert ">f<" in a and ">g<" in b and a != b
+
+    def boxes(svg: str) -> list[str]:
+        return re.findall(r'<rect [^>]*>', svg)
+
+    assert boxes(a) == boxes(b) and boxes(a)
