@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 import dagnote
 from dagnote.drawing import elk_runner
 from dagnote.drawing.elk_graph import crossings, reorder_operands, to_elk
@@ -81,6 +83,40 @@ def test_operands_are_reordered_only_when_their_sources_are_the_other_way() -> N
     assert [e["targets"] for e in swapped["edges"]] == [["n2.operand-right"],
                                                         ["n2.operand-left"]]
     assert graph["edges"][0]["targets"] == ["n2.operand-left"]  # the input is not changed
+
+
+def test_a_second_try_of_operand_order_is_made_only_when_edges_cross(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second layout is kept only when its edges cross less, so a first layout whose
+    edges do not cross is never tried again."""
+    from dagnote.build import pipeline
+    from dagnote.drawing import elk_runner
+
+    def edge(eid: str, *points: tuple[float, float]) -> dict:
+        pts = [{"x": x, "y": y} for x, y in points]
+        return {"id": eid, "sections": [{"startPoint": pts[0], "bendPoints": pts[1:-1],
+                                         "endPoint": pts[-1]}]}
+
+    graph, result = _graph_and_result(100, 0)  # sources the other way round
+    apart = dict(result, edges=[edge("e0", (105, 10), (105, 50)), edge("e1", (5, 10), (5, 50))])
+    crossed = dict(result, edges=[edge("e0", (105, 10), (105, 30), (50, 30), (50, 50)),
+                                  edge("e1", (5, 10), (5, 40), (60, 40), (60, 50))])
+    assert crossings(apart) == 0 and crossings(crossed) == 1
+    class Pool:
+        """Answers every graph with ``first``, counting the requests."""
+
+        first: dict = {}
+        requests: list[int] = []
+
+        def layout(self, graphs: list, timeout: float, left: int | None = None) -> list:
+            self.requests.append(len(graphs))
+            return [self.first] * len(graphs)
+
+    monkeypatch.setattr(elk_runner, "pool", Pool)
+    for first, requests_expected in ((apart, 1), (crossed, 2)):
+        Pool.first, Pool.requests = first, []
+        assert pipeline._run_unique([graph], 5.0, None) == [first]
+        assert len(Pool.requests) == requests_expected
 
 
 def test_crossings_counts_a_vertical_through_a_horizontal() -> None:

@@ -642,13 +642,14 @@ def _run_unique(graphs: list[dict[str, Any]], timeout: float,
     if hung is not None:
         hung.spend(sum(isinstance(r, str) and r.startswith(TIMED_OUT) for r in results))
     # a second layout only for graphs whose operands enter an operator from the side
-    # away from their source; kept when its edges cross less. It is an improvement only:
-    # when it cannot be made, the first layout stands
+    # away from their source; kept when its edges cross less, so never tried when the
+    # first one's do not cross. It is an improvement only: when it cannot be made, the
+    # first layout stands
     again: dict[int, dict[str, Any]] = {}
     for i, (graph, r) in enumerate(zip(graphs, results, strict=True)):
         if isinstance(r, dict):
             with contextlib.suppress(Exception):
-                if (g := reorder_operands(graph, r)) is not None:
+                if crossings(r) and (g := reorder_operands(graph, r)) is not None:
                     again[i] = g
     if not again:
         return results
