@@ -10,7 +10,13 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-NAMES = ("enc", "dec", "proj", "head", "block", "mlp", "conv", "stem", "adapter", "net")
+# module names of the lengths real docs use: short ones fit a box's minimum width (and so
+# give equal layouts), longer ones widen the box
+NAMES = ("enc", "dec", "proj", "head", "block", "mlp", "conv", "stem", "adapter", "net",
+         "encoder", "decoder", "backbone", "ResNet-50", "ViT-B/16", "MLP head", "LoRA",
+         "U-Net block", "attention", "cross-attn", "embedding", "readout", "bottleneck",
+         "upsample", "GRU", "LSTM", "classifier", "conv 3×3", "pooling", "projector")
+QUALIFIERS = ("v2", "large", "tiny", "deep", "frozen", "pre-trained", "shared", "1×1")
 DATA = ("X", "D", "S", "T", "I", "V")
 
 
@@ -19,7 +25,10 @@ def _chain(rng: random.Random, start: str, end: str, depth: int, tag: str) -> li
     lines: list[str] = []
     current = start
     for i in range(1, depth + 1):
-        module = f"{rng.choice(NAMES)}_{{{tag}{i}}}"
+        name = rng.choice(NAMES)
+        if rng.random() < 0.35:
+            name += " " + rng.choice(QUALIFIERS)
+        module = f"{name}_{{{tag}{i}}}"
         star = "*" if rng.random() < 0.8 or i == depth else ""
         nxt = end if i == depth else f"h_{{{tag}{i}}}"
         lines.append(f"{current} -> [{module}{star}] -> {nxt}")
@@ -40,7 +49,10 @@ def gan(rng: random.Random, size: int) -> str:
     depth = max(1, (size - 6) // 4)
     lines = ["# GAN with deeper nets", "z ~ N(0, 1)", f"x ~ {rng.choice(DATA)}"]
     prev = "z"
-    gen, disc = rng.choice(("gen", "G", "up", "decoder")), rng.choice(("disc", "D", "d", "critic"))
+    gen = rng.choice(("gen", "G", "up", "decoder", "generator", "StyleGAN", "DCGAN G", "upsampler"))
+    disc = rng.choice(("disc", "D", "d", "critic", "discriminator", "PatchGAN", "DCGAN D", "judge"))
+    if rng.random() < 0.5:
+        gen, disc = f"{gen} {rng.choice(QUALIFIERS)}", f"{disc} {rng.choice(QUALIFIERS)}"
     for i in range(1, depth + 1):
         nxt = "x'" if i == depth else f"g_{{{i}}}"
         lines.append(f"{prev} -> [{gen}_{{{i}}}] -> {nxt}")
@@ -95,10 +107,15 @@ def transformer(rng: random.Random, size: int) -> str:
     prev = f"x_{{{first}}}"
     for i in range(1, layers + 1):
         nxt = f"x_{{{first + i}}}"
+        att = rng.choice(("MHA", "attn", "GQA", "self-attention", "MQA", "local attn"))
+        norm = rng.choice(("LN", "RMSNorm", "LayerNorm"))
+        ffn = rng.choice(("FFN", "MLP", "SwiGLU FFN", "MoE"))
+        q, k, v = rng.choice((("W_q", "W_k", "W_v"), ("Q", "K", "V"), ("query", "key", "value"),
+                              ("Q proj", "K proj", "V proj")))
         lines += [
-            f"{prev} -> [q{i}: W_q*], [k{i}: W_k*], [v{i}: W_v*] -> (a{i}: MHA)",
-            f"(a{i}), {prev} -> (s{i}: +) -> [n{i}: LN*] -> [f{i}: FFN*]",
-            f"[f{i}], [n{i}] -> (t{i}: +) -> [m{i}: LN*] -> {nxt}",
+            f"{prev} -> [q{i}: {q}*], [k{i}: {k}*], [v{i}: {v}*] -> (a{i}: {att})",
+            f"(a{i}), {prev} -> (s{i}: +) -> [n{i}: {norm}*] -> [f{i}: {ffn}*]",
+            f"[f{i}], [n{i}] -> (t{i}: +) -> [m{i}: {norm}*] -> {nxt}",
         ]
         prev = nxt
     return "\n".join(lines)
@@ -141,24 +158,30 @@ def diagram(index: int, size: int | None = None, salt: int = 0) -> str:
 
 
 def drawing(source: str) -> str:
-    """What is drawn for ``source``: its scenes (every element's label, size and marks, one
-    per panel), before layout; comments do not change it."""
+    """What ELK is asked to lay out for ``source``: the ELK graph of each of its panels
+    (every box's size, port and mark room; not its label text, colour or comments)."""
+    import json
+
     from dagnote.build.options import RenderOptions
+    from dagnote.drawing.elk_graph import to_elk
     from dagnote.drawing.scene import build_scenes
     from dagnote.language.compile import compile_source
 
     diagram = compile_source(source).diagram
-    return repr(build_scenes(diagram, RenderOptions().font_size, diagram.direction or "TB"))
+    scenes = build_scenes(diagram, RenderOptions().font_size, diagram.direction or "TB")
+    return json.dumps([to_elk(scene) for scene in scenes])
 
 
 def diagrams(count: int) -> list[str]:
-    """``count`` diagrams with pairwise different drawings (deterministic)."""
+    """``count`` diagrams with pairwise different layouts (deterministic): a render job
+    lays out equal ELK graphs once (dagnote.build.layout_memo), so diagrams that differ
+    only in label text within a box's minimum width would measure that memo, not ELK."""
     out: list[str] = []
     seen: set[str] = set()
     for i in range(count):
         salt = 0
         text = diagram(i)
-        while drawing(text) in seen and salt < 50:
+        while drawing(text) in seen and salt < 200:
             salt += 1
             text = diagram(i, salt=salt)
         seen.add(drawing(text))
