@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from typing import Any
@@ -42,15 +43,21 @@ def test_an_error_is_not_kept_so_the_next_asker_lays_the_graph_out() -> None:
 
 
 def test_the_memo_keeps_at_most_its_bytes_dropping_the_least_recently_used() -> None:
-    memo = LayoutMemo(max_bytes=150)
-    keys = []
+    def layout(n: int) -> dict[str, Any]:  # hex digits: they do not compress to nothing
+        return {"id": "root", "n": n, "pad": hashlib.sha256(str(n).encode()).hexdigest() * 4}
+
+    probe = LayoutMemo()
+    assert probe.claim("k") is None
+    probe.settle("k", layout(0))
+    one = probe.bytes_held
+    assert one > 50
+    memo = LayoutMemo(max_bytes=2 * one + one // 2)  # room for two
     for n in range(3):
-        key = f"k{n}"
-        keys.append(key)
-        assert memo.claim(key) is None
-        memo.settle(key, {"id": "root", "pad": "x" * 40, "n": n})  # ~60 bytes each
-    assert memo.claim(keys[0]) is None  # dropped for the third
-    assert memo.claim(keys[2]) == {"id": "root", "pad": "x" * 40, "n": 2}
+        assert memo.claim(f"k{n}") is None
+        memo.settle(f"k{n}", layout(n))
+    assert memo.bytes_held <= memo.max_bytes
+    assert memo.claim("k2") == layout(2) and memo.claim("k1") == layout(1)
+    assert memo.claim("k0") is None  # dropped for the third
 
 
 def test_a_graph_that_is_not_json_has_no_key() -> None:

@@ -4,8 +4,9 @@ Diagrams whose drawings differ only in what ELK does not see (label text that fi
 box's minimum width, colours, links, comments, the output format) give equal ELK graphs
 and so equal layouts. A job lays out each such graph once: the first batch that needs it
 lays it out, a batch that needs it meanwhile waits for that one, later batches reuse it.
-Only successful layouts are kept, as compact JSON (each diagram gets its own copy to
-read), up to a byte bound, the least recently used first out.
+Only successful layouts are kept, as compressed JSON (each diagram gets its own copy to
+read; a build whose graphs all differ holds ~2.5 KiB a layout for nothing), up to a byte
+bound, the least recently used first out.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import zlib
 from collections import OrderedDict
 from typing import Any
 
-# about 350 bench-sized layouts (a reply is ~11 KiB of JSON): a build's repeats are
-# usually near each other, and the bound keeps a 2,000-diagram build's memory flat
-MAX_BYTES = 4 << 20
+# about 800 bench-sized layouts (a reply is ~11 KiB of JSON, ~2.5 KiB compressed); the
+# bound keeps a 2,000-diagram build's memory flat
+MAX_BYTES = 2 << 20
 
 
 def graph_key(graph: dict[str, Any]) -> str | None:
@@ -41,6 +43,12 @@ class LayoutMemo:
         self._pending: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
 
+    @property
+    def bytes_held(self) -> int:
+        """The compressed size of the layouts kept."""
+        with self._lock:
+            return self._size
+
     def claim(self, key: str) -> dict[str, Any] | threading.Event | None:
         """The layout if known; an event set when the batch laying it out is done (then
         claim again); or None: the caller lays it out and must :meth:`settle` it."""
@@ -54,7 +62,7 @@ class LayoutMemo:
             else:
                 self._pending[key] = threading.Event()
                 return None
-        return json.loads(body)
+        return json.loads(zlib.decompress(body))
 
     def settle(self, key: str, result: dict[str, Any] | str | None) -> None:
         """The outcome of a claimed layout: a laid-out graph is kept; an error message or
@@ -62,7 +70,8 @@ class LayoutMemo:
         body = None
         if isinstance(result, dict):
             try:
-                body = json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode()
+                text = json.dumps(result, ensure_ascii=False, separators=(",", ":"))
+                body = zlib.compress(text.encode("utf-8"), 1)
             except (TypeError, ValueError):
                 body = None
         with self._lock:
