@@ -243,8 +243,10 @@ class RenderJob:
     its batch's ELK graphs, has a layout worker process lay them out (holding no lock
     while V8 works) and draws the images, so a build holds the scenes and layouts of the
     batches in flight only, and finished images as SVG bytes: its memory does not grow
-    with its diagrams' layouts. :meth:`result` waits only for the batch holding that
-    diagram; cache entries are written by a writer thread (:meth:`flush` waits for it).
+    with its diagrams' layouts. Equal ELK graphs (diagrams that differ only in short
+    labels, colours, links or comments) are laid out once per job. :meth:`result` waits
+    only for the batch holding that diagram; cache entries are written by a writer thread
+    (:meth:`flush` waits for it).
     Call it from one thread; the waiting threads do not survive a fork, so a host that
     forks takes every result first. Made by :func:`start_render`.
     """
