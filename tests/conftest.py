@@ -29,6 +29,23 @@ def layout_pool(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
 
 
 @pytest.fixture
+def layout_requests(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many graphs each layout request of this test asked the ELK workers for."""
+    from dagnote.drawing import elk_runner
+
+    requests: list[int] = []
+    real = elk_runner.ElkPool.layout
+
+    def counting(self: elk_runner.ElkPool, graphs: list, timeout: float = 10.0,
+                 max_timeouts: int | None = None) -> list:
+        requests.append(len(graphs))
+        return real(self, graphs, timeout, max_timeouts)
+
+    monkeypatch.setattr(elk_runner.ElkPool, "layout", counting)
+    return requests
+
+
+@pytest.fixture
 def unstartable_layout(layout_pool: object, monkeypatch: pytest.MonkeyPatch,
                        tmp_path: Path) -> str:
     """Layout workers that cannot start (their interpreter is missing); returns its path."""

@@ -207,21 +207,13 @@ def test_a_bug_while_preparing_one_layout_is_its_engine_error(
 
 
 def test_diagrams_added_later_are_drawn_and_a_waiting_batch_is_sent_when_asked(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        layout_requests: list[int]) -> None:
     """``add(more=True)`` keeps a batch that is not full waiting for more diagrams; an
     ``add`` without it, or a result of one of them, sends it. Identical diagrams added
     later are drawn once."""
     from dagnote.build import pipeline
 
-    requests: list[int] = []
-    real = elk_runner.ElkPool.layout
-
-    def counting(self: elk_runner.ElkPool, graphs: list, timeout: float = 10.0,
-                 max_timeouts: int | None = None) -> list:
-        requests.append(len(graphs))
-        return real(self, graphs, timeout, max_timeouts)
-
-    monkeypatch.setattr(elk_runner.ElkPool, "layout", counting)
+    requests = layout_requests
     job = dagnote.start_render([SOURCES[0]])
     assert job.result(0).output is not None and requests == [1]
     # modules of different widths (all wider than the narrowest box): ten different graphs

@@ -615,10 +615,9 @@ def _run_shared(graphs: list[dict[str, Any]], timeout: float, hung: _Budget | No
             laid_out = _run_unique([graphs[j] for j in mine], timeout, hung) if mine else []
         finally:  # settled even when something fails, so no other batch waits forever
             for n, j in enumerate(mine):
-                r = laid_out[n] if n < len(laid_out) else None
-                results[j] = r
-                if keys[j] is not None:
-                    memo.settle(keys[j], r)  # type: ignore[arg-type]
+                results[j] = laid_out[n] if n < len(laid_out) else None
+                if (key := keys[j]) is not None:
+                    memo.settle(key, results[j])
         for _, event in waiting:
             event.wait()
         todo = [j for j, _ in waiting]  # claimed again: a failed layout is tried here
