@@ -170,6 +170,7 @@ class DagnotePlugin(BasePlugin[DagnotePluginConfig]):
         # at which all pages are known and none is converted yet.
         assert self.renderer is not None
         every: dict[str | None, list[str]] = {}
+        warm = False  # layout workers started (the first page with a diagram to draw)
         for file in files.documentation_pages():
             try:
                 text = file.content_string
@@ -180,6 +181,7 @@ class DagnotePlugin(BasePlugin[DagnotePluginConfig]):
             self.renderer.add_page(self._display(file, config), found, split_lines(text))
             for direction, sources in self._sources(found, self._folder(file, config)).items():
                 every.setdefault(direction, []).extend(sources)
+                warm = warm or self.renderer.warm_up(sources, direction)
         for direction, sources in every.items():  # ONE job for the site (per direction)
             self.renderer.prefetch(sources, direction)
         log.debug("dagnote: %d diagram(s) looked up, %d to draw (the others: from the "

@@ -159,6 +159,15 @@ class SiteRenderer:
         base = self.settings.options
         return replace(base, direction=direction) if direction else base
 
+    def warm_up(self, sources: Iterable[str], direction: str | None = None) -> bool:
+        """Start the layout workers in the background if one of ``sources`` is not in the
+        cache (V8 and ELK load while the rest of the site is scanned); whether it did."""
+        try:
+            return dagnote.warm_up([normalized(s) for s in sources], self.options(direction),
+                                   self.cache)
+        except Exception:  # noqa: BLE001 - only an early start; the build draws anyway
+            return False
+
     def prefetch(self, sources: Iterable[str], direction: str | None = None) -> int:
         """Start drawing every not-yet-known diagram in ONE core job; returns how many.
 

@@ -336,3 +336,45 @@ def test_fences_are_located_in_linear_time(make_site: Site, monkeypatch) -> None
     html = page(build_site(root, strict=True))
     assert html.count("<svg") == count
     assert calls < 10 * count, calls
+
+
+def test_layout_workers_start_while_pages_are_scanned_and_not_when_all_are_cached(
+        make_site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first page with a diagram to draw starts the layout workers (V8 loads while
+    the rest of the site is scanned and checked), before the site's diagrams are handed
+    to the render job; a rebuild answered from the cache starts none."""
+    from dagnote.drawing import elk_runner
+
+    root = make_site({
+        "mkdocs.yml": PLAIN_YML,
+        "docs/index.md": "# A\n\nNo diagram here.\n",
+        "docs/one.md": f"# B\n\n```dagnote\n{CLASSIFIER}```\n",
+        "docs/two.md": "# C\n\n```dagnote\nx ~ X\nx -> [h*] -> y\nmin y\n```\n",
+    })
+    events: list[str] = []
+    real_warm_up, real_start = dagnote.warm_up, dagnote.start_render
+    real_pool_warm = elk_runner.ElkPool.warm
+
+    def warm_up(sources: list[str], *args: object) -> bool:
+        started = real_warm_up(sources, *args)  # type: ignore[arg-type]
+        events.append(f"warm_up {len(sources)} -> {started}")
+        return started
+
+    def start_render(*args: object, **kwargs: object) -> object:
+        events.append("start_render")
+        return real_start(*args, **kwargs)  # type: ignore[arg-type]
+
+    def pool_warm(self: elk_runner.ElkPool) -> None:
+        events.append("workers started")
+        real_pool_warm(self)
+
+    monkeypatch.setattr(dagnote, "warm_up", warm_up)
+    monkeypatch.setattr(dagnote, "start_render", start_render)
+    monkeypatch.setattr(elk_runner.ElkPool, "warm", pool_warm)
+    build_site(root)
+    # the first page with a diagram starts them; the next page is not looked up again
+    assert events == ["workers started", "warm_up 1 -> True", "start_render"], events
+    events.clear()
+    build_site(root)
+    assert "workers started" not in events
+    assert events.count("warm_up 1 -> False") == 2, events
