@@ -155,3 +155,19 @@ def test_diagrams_that_differ_only_in_short_labels_share_one_layout(
         return re.findall(r'<rect [^>]*>', svg)
 
     assert boxes(a) == boxes(b) and boxes(a)
+
+
+def test_equal_graphs_of_one_batch_share_one_layout_even_when_it_fails(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The panels of a diagram with phases: one try, one outcome (a timeout is not spent
+    twice)."""
+    calls: list[int] = []
+
+    def timing_out(graphs: list[dict[str, Any]], timeout: float,
+                   hung: object) -> list[dict[str, Any] | str]:
+        calls.append(len(graphs))
+        return ["the layout did not finish within 5 s"] * len(graphs)
+
+    monkeypatch.setattr(pipeline, "_run_unique", timing_out)
+    out = pipeline._run_batch([GRAPH, dict(GRAPH)], 5.0, None, LayoutMemo())
+    assert out == ["the layout did not finish within 5 s"] * 2 and calls == [1]

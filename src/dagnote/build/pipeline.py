@@ -573,31 +573,17 @@ def _run_batch(graphs: list[dict[str, Any]], timeout: float,
     Runs on a waiting thread: a layout worker process does the work while it sleeps.
     ``hung`` bounds the build's time on layouts that do not finish: after its count of
     timeouts, the rest of the job's graphs are answered without being tried. Equal
-    graphs in the batch (the panels of a diagram with phases) are laid out once and share
-    the result, which drawing only reads; with ``memo``, so are equal graphs of the
-    job's other batches.
+    graphs are laid out once: within the batch (the panels of a diagram with phases), and
+    with the job's ``memo`` across its batches. The batch's own layouts come first, then
+    it waits for the ones another batch is making, so two batches waiting for each
+    other's graphs cannot stall.
     """
-    unique: list[dict[str, Any]] = []
-    which: list[int] = []
-    for graph in graphs:
-        same = next((j for j, seen in enumerate(unique) if seen == graph), None)
-        if same is None:
-            same = len(unique)
-            unique.append(graph)
-        which.append(same)
-    results = (_run_unique(unique, timeout, hung) if memo is None
-               else _run_shared(unique, timeout, hung, memo))
-    return [results[j] for j in which]
-
-
-def _run_shared(graphs: list[dict[str, Any]], timeout: float, hung: _Budget | None,
-                memo: LayoutMemo) -> list[dict[str, Any] | str]:
-    """:func:`_run_unique` for the graphs ``memo`` does not know; the others from it, or
-    from the batch laying them out now. This batch's own layouts come first, then it
-    waits for the others', so two batches waiting for each other's graphs cannot stall."""
+    memo = memo if memo is not None else LayoutMemo()
     results: list[dict[str, Any] | str | None] = [None] * len(graphs)
     keys = [graph_key(graph) for graph in graphs]
-    todo = list(range(len(graphs)))
+    first: dict[str, int] = {}  # an equal graph of this batch shares its outcome, errors too
+    which = [j if key is None else first.setdefault(key, j) for j, key in enumerate(keys)]
+    todo = sorted(set(which))
     while todo:
         mine: list[int] = []
         waiting: list[tuple[int, threading.Event]] = []
@@ -607,7 +593,7 @@ def _run_shared(graphs: list[dict[str, Any]], timeout: float, hung: _Budget | No
             if got is None:
                 mine.append(j)
             elif isinstance(got, threading.Event):
-                waiting.append((j, got))
+                waiting.append((j, got))  # being laid out by another batch
             else:
                 results[j] = got
         laid_out: list[dict[str, Any] | str] = []
@@ -621,12 +607,13 @@ def _run_shared(graphs: list[dict[str, Any]], timeout: float, hung: _Budget | No
         for _, event in waiting:
             event.wait()
         todo = [j for j, _ in waiting]  # claimed again: a failed layout is tried here
-    return results  # type: ignore[return-value]
+    return [results[j] for j in which]  # type: ignore[misc]
 
 
 def _run_unique(graphs: list[dict[str, Any]], timeout: float,
                 hung: _Budget | None) -> list[dict[str, Any] | str]:
-    """:func:`_run_batch` for graphs that differ from each other."""
+    """:func:`_run_batch` for graphs that differ from each other: one layout request,
+    and a second for the operand orders worth trying again."""
     global _runs
     from ..drawing.elk_graph import crossings, reorder_operands
     from ..drawing.elk_runner import SKIPPED, TIMED_OUT, pool
