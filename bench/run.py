@@ -499,8 +499,9 @@ def parse_check_graph(repeats: int = 300, nodes: int = 20) -> dict[str, Any]:
 
 def elk_layout(repeats: int = 200, nodes: int = 20) -> dict[str, Any]:
     """Median and p90 milliseconds of one ELK layout of a ``nodes``-element diagram on a
-    warm worker, measured in the worker (V8 alone, no pipes or JSON of this process) and
-    around the request (what a build waits for one diagram)."""
+    warm worker, measured around the request: what a build waits for one diagram, the
+    pipes and the JSON on both sides included (1.5-3.5 ms more than the worker's own
+    layout call timed in one process; bench/RESULTS.md)."""
     source = gen.sized(nodes)
     diagram = compile_source(source).diagram
     graph = to_elk(build_scenes(diagram, dagnote.RenderOptions().font_size, "TB")[0])
